@@ -1,0 +1,70 @@
+"""Forms of the administration pages."""
+
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import ValidationError
+
+from crm.auth.services import password_problem
+from crm.forms import BaseForm, chosen, email_address, max_length, required
+from crm.roles import ROLE_CHOICES
+
+
+class UserForm(BaseForm):
+    name = StringField("Naam", validators=[required("de naam"), max_length(120)])
+    email = EmailField(
+        "E-mailadres", validators=[required("het e-mailadres"), email_address(), max_length(254)]
+    )
+    role = SelectField("Rol", choices=ROLE_CHOICES, validators=[chosen("een rol")])
+    branch_id = SelectField("Vestiging", coerce=int, choices=[])
+    password = PasswordField(
+        "Wachtwoord",
+        description="Minstens 12 tekens. Laat leeg om een wachtwoord te laten maken; "
+        "je ziet het daarna één keer.",
+        validators=[max_length(200)],
+    )
+    submit = SubmitField("Opslaan")
+
+    def validate_password(self, field):
+        if field.data:
+            problem = password_problem(field.data, self.email.data)
+            if problem:
+                raise ValidationError(problem)
+
+
+class UserEditForm(BaseForm):
+    name = StringField("Naam", validators=[required("de naam"), max_length(120)])
+    role = SelectField("Rol", choices=ROLE_CHOICES, validators=[chosen("een rol")])
+    branch_id = SelectField("Vestiging", coerce=int, choices=[])
+    submit = SubmitField("Opslaan")
+
+
+class PasswordResetForm(BaseForm):
+    password = PasswordField(
+        "Nieuw wachtwoord",
+        description="Minstens 12 tekens. Laat leeg om een wachtwoord te laten maken.",
+        validators=[max_length(200)],
+    )
+    submit = SubmitField("Wachtwoord instellen")
+
+    def validate_password(self, field):
+        if field.data:
+            problem = password_problem(field.data)
+            if problem:
+                raise ValidationError(problem)
+
+
+class BranchForm(BaseForm):
+    name = StringField("Naam van de vestiging", validators=[required("de naam"), max_length(120)])
+    place = StringField("Plaats", validators=[max_length(120)])
+    active = BooleanField("In gebruik", default=True)
+    submit = SubmitField("Opslaan")
+
+
+class ChoiceForm(BaseForm):
+    label = StringField("Naam", validators=[required("de naam"), max_length(120)])
+    submit = SubmitField("Toevoegen")
+
+
+class EmptyForm(BaseForm):
+    """For buttons that only post (enable, disable, delete): carries the CSRF token."""
+
+    submit = SubmitField("Bevestigen")

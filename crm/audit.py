@@ -1,0 +1,151 @@
+"""The audit log: every change to a plugin record, and every export, view of personal
+data, failed login and refused request.
+
+Changes are written automatically: an ``after_flush`` listener on SQLAlchemy sessions
+adds one row per created, changed or deleted record, with the names of the changed
+fields — never their values, so personal data is not copied into the log. Events that
+are not a change (a view, an export, a failed login) go through ``record_event``, which
+writes at once in its own short transaction so the trace stays even when the request
+fails afterwards.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, g, has_app_context, has_request_context
+from sqlalchemy import JSON, ForeignKey, Integer, String, event, insert, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from crm.db import Base, utcnow
+from crm.sqlite import immediate_writes
+
+ACTION_LABELS = {
+    "create": "aangemaakt",
+    "update": "gewijzigd",
+    "delete": "verwijderd",
+    "view": "bekeken",
+    "export": "geëxporteerd",
+    "erase": "gewist",
+    "login": "ingelogd",
+    "logout": "uitgelogd",
+    "login_failed": "inloggen mislukt",
+    "login_throttled": "inloggen geblokkeerd (te vaak mislukt)",
+    "forbidden": "geweigerd (geen toegang)",
+}
+
+
+class AuditEntry(Base):
+    __tablename__ = "crm_audit_entry"
+    __audit__ = False
+    label_nl = "logregel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crm_user.id", ondelete="SET NULL"), index=True
+    )
+    actor_label: Mapped[str] = mapped_column(String(120), default="systeem")
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    record_type: Mapped[str | None] = mapped_column(String(120), index=True)
+    record_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    fields: Mapped[list | None] = mapped_column(JSON)
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
+
+def current_actor() -> tuple[int | None, str]:
+    """Who acts now: (user id, label). Set per request by the auth layer."""
+    if has_request_context() or has_app_context():
+        return g.get("crm_actor_id"), g.get("crm_actor_label", "systeem")
+    return None, "systeem"
+
+
+def _audited(obj) -> bool:
+    return isinstance(obj, Base) and getattr(obj, "__audit__", True)
+
+
+def _row(obj, action: str, fields: list[str] | None) -> dict:
+    actor_id, actor_label = current_actor()
+    return {
+        "created_at": utcnow(),
+        "actor_id": actor_id,
+        "actor_label": actor_label[:120],
+        "action": action,
+        "record_type": obj.__tablename__,
+        "record_id": getattr(obj, "id", None),
+        "fields": fields,
+    }
+
+
+def _changed_fields(obj) -> list[str]:
+    state = inspect(obj)
+    changed = []
+    for attr in state.mapper.column_attrs:
+        if attr.key in ("updated_at", "version"):
+            continue
+        if state.attrs[attr.key].history.has_changes():
+            changed.append(attr.key)
+    return changed
+
+
+def _after_flush(session: Session, _context) -> None:
+    rows = []
+    for obj in session.new:
+        if _audited(obj):
+            fields = [a.key for a in inspect(obj).mapper.column_attrs if getattr(obj, a.key) is not None]
+            rows.append(_row(obj, "create", sorted(fields)))
+    for obj in session.dirty:
+        if _audited(obj) and session.is_modified(obj, include_collections=False):
+            fields = _changed_fields(obj)
+            if fields:
+                rows.append(_row(obj, "update", fields))
+    for obj in session.deleted:
+        if _audited(obj):
+            rows.append(_row(obj, "delete", None))
+    if rows:
+        session.connection().execute(insert(AuditEntry.__table__), rows)
+
+
+def install_listener() -> None:
+    """Listen on every SQLAlchemy session (the plugin's and a host's alike), once."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+
+
+def record_event(
+    action: str,
+    record_type: str | None = None,
+    record_id: int | None = None,
+    fields: list[str] | None = None,
+    *,
+    commit: bool = False,
+    actor_id: int | None = None,
+    actor_label: str | None = None,
+) -> None:
+    """Write one audit row in the current transaction.
+
+    ``commit=True`` is for events outside any change (a view, an export, a refused or
+    failed login): the row is committed at once so it stays even when the request ends
+    in an error. Only use it where nothing else is pending in the session.
+    """
+    cur_id, cur_label = current_actor()
+    row = {
+        "created_at": utcnow(),
+        "actor_id": actor_id if actor_id is not None else cur_id,
+        "actor_label": (actor_label or cur_label)[:120],
+        "action": action,
+        "record_type": record_type,
+        "record_id": record_id,
+        "fields": fields,
+    }
+    session = current_app.extensions["crm"].db.session
+    if commit:
+        session.rollback()  # nothing may be pending here; start a fresh write transaction
+        with immediate_writes():
+            session.execute(insert(AuditEntry.__table__), [row])
+            session.commit()
+    else:
+        session.execute(insert(AuditEntry.__table__), [row])

@@ -1,0 +1,274 @@
+"""Accounts: password rules, login with a database-backed throttle, login sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+
+from flask import current_app, g
+from flask_login import current_user
+from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from crm.audit import record_event
+from crm.auth.models import LoginAttempt, LoginSession, User
+from crm.db import db, utcnow
+from crm.roles import USER_ROLES
+from crm.sqlite import immediate_writes
+
+MIN_PASSWORD_LENGTH = 12
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; ``field`` names the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class LoginThrottled(Exception):
+    """Too many failed logins for this account or address."""
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    path = Path(__file__).resolve().parent.parent / "data" / "common_passwords.txt"
+    return frozenset(line.strip().lower() for line in path.read_text().splitlines() if line.strip())
+
+
+def password_problem(password: str, email: str | None = None) -> str | None:
+    """The Dutch reason a password is too weak, or None when it is fine."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens."
+    lowered = password.lower()
+    if lowered in _common_passwords() or len(set(lowered)) < 4:
+        return "Dit wachtwoord wordt veel gebruikt en is makkelijk te raden. Kies een ander."
+    if email and email.split("@")[0].lower() in lowered and len(email.split("@")[0]) > 3:
+        return "Gebruik je e-mailadres niet in je wachtwoord."
+    return None
+
+
+def generate_password() -> str:
+    """A random password that passes the rules (about 96 bits)."""
+    return secrets.token_urlsafe(12)
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["CRM_PASSWORD_HASH_METHOD"])
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _key(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+# -- users ---------------------------------------------------------------------
+def create_user(
+    email: str, name: str, role: str, password: str | None = None, branch_id: int | None = None
+) -> tuple[User, str | None]:
+    """Create an account. Returns the user and the generated password, if one was made."""
+    email = normalise_email(email)
+    if role not in USER_ROLES:
+        raise AccountError("Kies een rol: beheerder, specialist of frontoffice.", "role")
+    if find_user_by_email(email):
+        raise AccountError("Er is al een account met dit e-mailadres.", "email")
+    generated = None
+    if password is None:
+        password = generated = generate_password()
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountError(problem, "password")
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        password_hash=hash_password(password),
+        branch_id=branch_id,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user, generated
+
+
+def update_user(user: User, name: str, role: str, branch_id: int | None) -> None:
+    if role not in USER_ROLES:
+        raise AccountError("Kies een rol: beheerder, specialist of frontoffice.", "role")
+    if user.role == "admin" and role != "admin" and _is_last_admin(user):
+        raise AccountError("Dit is de laatste actieve beheerder; die rol blijft nodig.", "role")
+    user.name = name.strip()
+    user.role = role
+    user.branch_id = branch_id
+    db.session.flush()
+
+
+def _is_last_admin(user: User) -> bool:
+    others = db.session.scalar(
+        select(func.count()).select_from(User).where(
+            User.role == "admin", User.active.is_(True), User.id != user.id
+        )
+    )
+    return others == 0
+
+
+def set_active(user: User, active: bool) -> None:
+    if not active and user.role == "admin" and _is_last_admin(user):
+        raise AccountError("Dit is de laatste actieve beheerder; die kan niet uit.")
+    user.active = active
+    if not active:
+        db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    db.session.flush()
+
+
+def set_password(user: User, password: str | None = None) -> str | None:
+    """Set a new password (or generate one, returned) and end the user's sessions."""
+    generated = None
+    if password is None:
+        password = generated = generate_password()
+    problem = password_problem(password, user.email)
+    if problem:
+        raise AccountError(problem, "password")
+    user.password_hash = hash_password(password)
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    db.session.flush()
+    return generated
+
+
+# -- login ---------------------------------------------------------------------
+def _recent_failures(column, key: str) -> int:
+    window = timedelta(minutes=current_app.config["CRM_LOGIN_WINDOW_MINUTES"])
+    return db.session.scalar(
+        select(func.count()).select_from(LoginAttempt).where(
+            column == key, LoginAttempt.created_at >= utcnow() - window
+        )
+    )
+
+
+def authenticate(email: str, password: str, ip: str) -> User | None:
+    """Check the credentials. Throttled attempts raise ``LoginThrottled``.
+
+    Failures are stored in the database, so the limit holds across all workers.
+    """
+    account_key, ip_key = _key(normalise_email(email)), _key(ip or "?")
+    cfg = current_app.config
+    if (
+        _recent_failures(LoginAttempt.account_key, account_key) >= cfg["CRM_LOGIN_MAX_FAILURES"]
+        or _recent_failures(LoginAttempt.ip_key, ip_key) >= cfg["CRM_LOGIN_IP_MAX_FAILURES"]
+    ):
+        record_event("login_throttled", "crm_user")
+        raise LoginThrottled
+    user = find_user_by_email(email)
+    ok = bool(
+        user and user.active and user.password_hash
+        and check_password_hash(user.password_hash, password)
+    )
+    if not ok:
+        db.session.add(LoginAttempt(account_key=account_key, ip_key=ip_key))
+        record_event("login_failed", "crm_user", user.id if user else None)
+        return None
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.account_key == account_key))
+    user.last_login_at = utcnow()
+    return user
+
+
+def start_session(user: User) -> str:
+    """Create a login session for the user and return its token (kept in the cookie)."""
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["CRM_SESSION_HOURS"]
+    db.session.add(
+        LoginSession(
+            token_hash=_key(token), user_id=user.id, expires_at=utcnow() + timedelta(hours=hours)
+        )
+    )
+    user.session_token = token
+    record_event("login", "crm_user", user.id, actor_id=user.id, actor_label=user.name)
+    db.session.flush()
+    return token
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _key(token)))
+
+
+def load_user(token: str) -> User | None:
+    """Flask-Login's user loader: the token must belong to a live session of an active user."""
+    row = db.session.execute(
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
+        .where(LoginSession.token_hash == _key(token))
+    ).first()
+    if row is None:
+        return None
+    login_session, user = row
+    expires = login_session.expires_at
+    if expires.tzinfo is None:  # SQLite returns naive datetimes
+        expires = expires.replace(tzinfo=utcnow().tzinfo)
+    if not user.active or expires < utcnow():
+        return None
+    user.session_token = token
+    return user
+
+
+# -- the account behind the current request --------------------------------------
+@dataclass(frozen=True)
+class HostIdentity:
+    external_id: str
+    name: str
+    email: str
+
+
+def _host_identity(host_user) -> HostIdentity:
+    external_id = str(host_user.get_id())
+    name = getattr(host_user, "name", None) or getattr(host_user, "username", None) or external_id
+    email = getattr(host_user, "email", None) or f"host-{external_id}@host.invalid"
+    return HostIdentity(external_id, str(name), str(email))
+
+
+def current_account() -> User | None:
+    """The plugin's ``User`` row of whoever is logged in (a shadow row in a host app)."""
+    if "crm_account" in g:
+        return g.crm_account
+    account = None
+    if current_user and current_user.is_authenticated:
+        state = current_app.extensions["crm"]
+        if state.standalone:
+            account = current_user._get_current_object()
+        else:
+            account = _shadow_account(_host_identity(current_user), state.role_for(current_user))
+    g.crm_account = account
+    return account
+
+
+def _shadow_account(identity: HostIdentity, role: str | None) -> User | None:
+    if role not in USER_ROLES:
+        return None
+    account = db.session.scalar(select(User).where(User.external_id == identity.external_id))
+    if account is None or account.role != role or account.name != identity.name:
+        db.session.rollback()
+        with immediate_writes():
+            account = db.session.scalar(
+                select(User).where(User.external_id == identity.external_id)
+            )
+            if account is None:
+                account = User(
+                    external_id=identity.external_id,
+                    email=normalise_email(identity.email),
+                    name=identity.name,
+                    role=role,
+                )
+                db.session.add(account)
+            account.role, account.name = role, identity.name
+            db.session.commit()
+    return account

@@ -1,0 +1,63 @@
+"""Login and logout (standalone); in a host app the host's login is used."""
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from crm.auth import services
+from crm.auth.forms import LoginForm
+from crm.blueprint import bp
+from crm.db import db
+from crm.permissions import public
+from crm.web import add_form_error, redirect_next
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+@public
+def login():
+    state = current_app.extensions["crm"]
+    if not state.standalone:
+        return current_app.login_manager.unauthorized()
+    if current_user.is_authenticated:
+        return redirect(url_for("crm.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        except services.LoginThrottled:
+            db.session.commit()
+            add_form_error(
+                form, None,
+                "Er is te vaak een verkeerd wachtwoord ingevuld. Wacht een kwartier en probeer "
+                "het dan opnieuw, of vraag de beheerder om een nieuw wachtwoord.",
+            )
+            return render_template("crm/login.html", form=form), 429
+        if user is None:
+            db.session.commit()  # keep the failed attempt for the throttle
+            add_form_error(form, "password", "Het e-mailadres of het wachtwoord klopt niet.")
+            status = 422
+        else:
+            next_url = request.args.get("next")
+            session.clear()  # a fresh session: nothing carries over from before the login
+            services.start_session(user)
+            login_user(user)
+            db.session.commit()
+            flash(f"Welkom, {user.name}.", "success")
+            if next_url:
+                return redirect_next("crm.home")
+            return redirect(url_for("crm.home"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("crm/login.html", form=form), status
+
+
+@bp.route("/uitloggen", methods=["POST"])
+@public
+def logout():
+    if current_user.is_authenticated and current_app.extensions["crm"].standalone:
+        services.end_session(current_user.get_id())
+        db.session.commit()
+        logout_user()
+    session.clear()
+    flash("Je bent uitgelogd.", "success")
+    return redirect(url_for("crm.login"))

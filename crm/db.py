@@ -1,0 +1,85 @@
+"""Declarative base, shared column mixins and the proxy to the active database session."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from flask import current_app
+from sqlalchemy import DateTime, Integer, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from werkzeug.local import LocalProxy
+
+from crm.guide import Phase, Theme
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now; every timestamp is stored in UTC and shown in Europe/Amsterdam."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of every plugin model; its metadata holds only ``crm_`` tables."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: DateTime(timezone=True)}
+
+    #: Dutch name of the record type, used in the audit log and the guide tracker.
+    label_nl: ClassVar[str] = "record"
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {getattr(self, 'id', '?')}>"
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class VersionedMixin:
+    """Optimistic locking: a second save based on an old version raises StaleDataError.
+
+    Forms carry the version they were rendered with; services compare it first
+    (see ``crm.services.check_version``) so the user gets a clear message to reload.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):  # noqa: N805
+        return {"version_id_col": cls.version}
+
+
+class PhaseMixin:
+    """Ties a record to a theme and phase of the guide.
+
+    Each model sets ``default_theme`` / ``default_phase``; the tracker in ``content``
+    lists the records of a phase through the registry.
+    """
+
+    default_theme: ClassVar[Theme] = Theme.GENERAL
+    default_phase: ClassVar[Phase] = Phase.ORIENTATION
+
+    @declared_attr
+    def theme(cls) -> Mapped[str]:  # noqa: N805
+        return mapped_column(String(32), nullable=False, default=cls.default_theme.value, index=True)
+
+    @declared_attr
+    def phase(cls) -> Mapped[str]:  # noqa: N805
+        return mapped_column(String(32), nullable=False, default=cls.default_phase.value, index=True)
+
+
+def _active_db():
+    return current_app.extensions["crm"].db
+
+
+#: The Flask-SQLAlchemy instance the plugin uses in this app: its own, or the host's.
+db = LocalProxy(_active_db)

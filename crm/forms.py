@@ -1,0 +1,52 @@
+"""Form base class and small validators with plain Dutch messages."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+
+class BaseForm(FlaskForm):
+    """Every form of the plugin: Dutch messages from WTForms' own translations."""
+
+    class Meta:
+        locales = ["nl_NL", "nl"]
+
+
+class VersionedForm(BaseForm):
+    """A form for a record with optimistic locking: it carries the version it was shown with."""
+
+    version = HiddenField()
+
+
+def required(what: str):
+    """A required field: 'Vul de naam in.'"""
+    return DataRequired(message=f"Vul {what} in.")
+
+
+def chosen(what: str):
+    return InputRequired(message=f"Kies {what}.")
+
+
+def max_length(n: int):
+    return Length(max=n, message=f"Gebruik hoogstens {n} tekens.")
+
+
+def email_address():
+    return Email(message="Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.",
+                 check_deliverability=False)
+
+
+PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{8,20}$")
+
+
+def phone_number(_form, field) -> None:
+    """A Dutch or international phone number: digits, spaces, dashes, brackets, optional +."""
+    if field.data and (not PHONE_RE.match(field.data) or sum(c.isdigit() for c in field.data) < 8):
+        raise ValidationError("Vul een geldig telefoonnummer in, zoals 010 123 45 67.")
+
+
+optional = Optional

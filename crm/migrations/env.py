@@ -1,0 +1,68 @@
+"""Alembic environment of the plugin: its own metadata, only ``crm_`` tables, and its own
+version table, so it can live next to a host app's migrations in one database."""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+from crm.app import import_models
+from crm.db import Base
+
+VERSION_TABLE = "crm_alembic_version"
+
+config = context.config
+if config.config_file_name:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+logger = logging.getLogger("alembic.env")
+
+import_models()
+target_metadata = Base.metadata
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave the host's tables alone: only ``crm_`` tables belong to this history."""
+    if type_ == "table":
+        return name.startswith("crm_")
+    return True
+
+
+def _options():
+    options = dict(current_app.extensions["migrate"].configure_args)
+    options.update(
+        target_metadata=target_metadata,
+        version_table=VERSION_TABLE,
+        include_object=include_object,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    return options
+
+
+def run_migrations_offline():
+    engine = current_app.extensions["crm"].db.engine
+    context.configure(url=engine.url, literal_binds=True, **_options())
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    def process_revision_directives(context_, revision, directives):
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info("No changes in schema detected.")
+
+    options = _options()
+    options.setdefault("process_revision_directives", process_revision_directives)
+    engine = current_app.extensions["crm"].db.engine
+    with engine.connect() as connection:
+        context.configure(connection=connection, **options)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,2 @@
+"""The network memory: partners (organisations, the municipality included), people,
+their links, and contact moments with follow-ups."""

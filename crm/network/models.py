@@ -1,0 +1,159 @@
+"""Partners, people, their affiliations and contact moments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.db import Base, PhaseMixin, TimestampMixin, VersionedMixin, utcnow
+from crm.guide import Phase, Theme
+
+PARTNER_STATUSES = (
+    ("prospect", "Prospect"),
+    ("verkennend", "Verkennend"),
+    ("actief", "Actief"),
+    ("gepauzeerd", "Gepauzeerd"),
+    ("beeindigd", "Beëindigd"),
+)
+STATUS_LABELS = dict(PARTNER_STATUSES)
+
+#: The kind code of the municipality; lobby builds its profile on a partner of this kind.
+MUNICIPALITY_KIND = "gemeente"
+
+
+class Partner(PhaseMixin, VersionedMixin, TimestampMixin, Base):
+    """An organisation: an internal team, an external partner, or the municipality."""
+
+    __tablename__ = "crm_partner"
+    label_nl = "partner"
+    default_theme = Theme.COLLABORATION
+    default_phase = Phase.ORIENTATION
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(60), index=True)  # code from the "partner_kinds" list
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="prospect", index=True)
+    offer: Mapped[str | None] = mapped_column(Text)  # what they offer families
+    how_to_refer: Mapped[str | None] = mapped_column(Text)  # for the frontoffice directory
+    address: Mapped[str | None] = mapped_column(String(200))
+    place: Mapped[str | None] = mapped_column(String(120))
+    website: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    status_changes = relationship(
+        "PartnerStatusChange", back_populates="partner", cascade="all, delete-orphan",
+        order_by="PartnerStatusChange.changed_at",
+    )
+    affiliations = relationship("Affiliation", back_populates="partner", cascade="all, delete-orphan")
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+class PartnerStatusChange(Base):
+    __tablename__ = "crm_partner_status_change"
+    label_nl = "statuswijziging"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("crm_partner.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("crm_user.id", ondelete="SET NULL"))
+
+    partner = relationship("Partner", back_populates="status_changes")
+
+
+class Contact(PhaseMixin, VersionedMixin, TimestampMixin, Base):
+    """A person at a partner or at the municipality (ambtenaar, wethouder, raadslid, ...)."""
+
+    __tablename__ = "crm_contact"
+    label_nl = "persoon"
+    default_theme = Theme.PROFILING
+    default_phase = Phase.ORIENTATION
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    position: Mapped[str | None] = mapped_column(String(60))  # ambtenaar, wethouder, raadslid, ...
+    domains: Mapped[list | None] = mapped_column(JSON, default=list)  # GGG policy domains
+    influence: Mapped[int | None] = mapped_column(Integer)  # 1–5
+    interest: Mapped[int | None] = mapped_column(Integer)  # 1–5
+    warmth: Mapped[str | None] = mapped_column(String(10))  # koud, lauw, warm
+    knowledge: Mapped[str | None] = mapped_column(Text)  # what they know of the gezinsaanpak
+    interests: Mapped[str | None] = mapped_column(Text)  # belangen
+    hook: Mapped[str | None] = mapped_column(Text)  # het haakje
+    known_by: Mapped[str | None] = mapped_column(String(200))  # who in the library knows them
+    valuable: Mapped[bool | None] = mapped_column(Boolean)
+    evaluation: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    erased_at: Mapped[datetime | None]
+
+    affiliations = relationship("Affiliation", back_populates="contact", cascade="all, delete-orphan")
+
+
+class Affiliation(TimestampMixin, Base):
+    """A person's role at an organisation (function, department, from/to)."""
+
+    __tablename__ = "crm_affiliation"
+    label_nl = "koppeling persoon–organisatie"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("crm_contact.id", ondelete="CASCADE"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("crm_partner.id", ondelete="CASCADE"), index=True)
+    function: Mapped[str | None] = mapped_column(String(120))
+    department: Mapped[str | None] = mapped_column(String(120))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+    contact = relationship("Contact", back_populates="affiliations")
+    partner = relationship("Partner", back_populates="affiliations")
+
+
+interaction_contacts = Table(
+    "crm_interaction_contact",
+    Base.metadata,
+    Column("interaction_id", ForeignKey("crm_interaction.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", ForeignKey("crm_contact.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+interaction_partners = Table(
+    "crm_interaction_partner",
+    Base.metadata,
+    Column("interaction_id", ForeignKey("crm_interaction.id", ondelete="CASCADE"), primary_key=True),
+    Column("partner_id", ForeignKey("crm_partner.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Interaction(PhaseMixin, VersionedMixin, TimestampMixin, Base):
+    """A contact moment, with an optional follow-up for someone in the library."""
+
+    __tablename__ = "crm_interaction"
+    label_nl = "contactmoment"
+    default_theme = Theme.COLLABORATION
+    default_phase = Phase.IMPLEMENTATION
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # telefoon, face-to-face, e-mail, bijeenkomst, ...
+    occurred_on: Mapped[date] = mapped_column(Date, index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    key_message: Mapped[str | None] = mapped_column(Text)
+    library_people: Mapped[str | None] = mapped_column(String(200))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("crm_user.id", ondelete="SET NULL"), index=True)
+    follow_up: Mapped[str | None] = mapped_column(Text)
+    follow_up_due: Mapped[date | None] = mapped_column(Date, index=True)
+    follow_up_owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crm_user.id", ondelete="SET NULL"), index=True
+    )
+    follow_up_done_at: Mapped[datetime | None]
+
+    contacts = relationship("Contact", secondary=interaction_contacts)
+    partners = relationship("Partner", secondary=interaction_partners)
+    owner = relationship("User", foreign_keys=[owner_id])
+    follow_up_owner = relationship("User", foreign_keys=[follow_up_owner_id])

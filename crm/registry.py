@@ -1,0 +1,160 @@
+"""The registry: how ``collaboration``, ``lobby`` and ``content`` plug into the core.
+
+Each package has a ``register(registry)`` function that the composition root calls
+once per app. What it adds are small frozen dataclasses; nothing is stuck onto the
+app object. The registry of the running app is ``current_registry()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+from crm.guide import Phase, Theme
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """A link in the main navigation.
+
+    ``roles`` are the roles that see the item; ``order`` sorts left to right;
+    ``active_prefix`` marks the item as current for every endpoint starting with it.
+    """
+
+    endpoint: str
+    label: str
+    roles: frozenset[str]
+    order: int = 100
+    active_prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class StartPanel:
+    """A panel on the start page.
+
+    ``provider(user)`` returns the template context for ``template`` or ``None`` to
+    hide the panel (for instance when there is nothing to show for this user).
+    """
+
+    key: str
+    template: str
+    roles: frozenset[str]
+    provider: Callable[[Any], dict | None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """An instrument of the guide (woordweb, afwegingstabel, ...) that lives at a page.
+
+    The tracker shows it on the phase page of ``theme``/``phase``; ``key`` matches the
+    instrument names in the guide data of ``content``.
+    """
+
+    key: str
+    label: str
+    endpoint: str
+    theme: Theme
+    phase: Phase
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """One record listed on a phase page: its label, where it lives, when it was made."""
+
+    kind: str
+    label: str
+    url: str
+    created_at: Any = None
+
+
+@dataclass(frozen=True)
+class PhaseRecords:
+    """A source of records for the tracker.
+
+    ``query(theme, phase)`` returns the ``RecordRef`` of every record of that phase.
+    """
+
+    kind: str
+    query: Callable[[Theme, Phase], Iterable[RecordRef]]
+
+
+@dataclass(frozen=True)
+class ChoiceList:
+    """A list the admin can edit (partner kinds, referral purposes, ...).
+
+    ``defaults`` are (code, label) pairs used until the admin changes the list.
+    """
+
+    key: str
+    label: str
+    defaults: tuple[tuple[str, str], ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A setting the admin can change on the settings page (an integer, e.g. months)."""
+
+    key: str
+    label: str
+    default: int
+    minimum: int = 1
+    maximum: int = 240
+    hint: str = ""
+
+
+@dataclass
+class Registry:
+    menu: list[MenuItem] = field(default_factory=list)
+    panels: list[StartPanel] = field(default_factory=list)
+    instruments: list[Instrument] = field(default_factory=list)
+    phase_records: list[PhaseRecords] = field(default_factory=list)
+    demo_seeders: list[Callable[[], None]] = field(default_factory=list)
+    lists: dict[str, ChoiceList] = field(default_factory=dict)
+    settings: dict[str, Setting] = field(default_factory=dict)
+
+    def add_menu_item(self, item: MenuItem) -> None:
+        self.menu.append(item)
+
+    def add_panel(self, panel: StartPanel) -> None:
+        self.panels.append(panel)
+
+    def add_instrument(self, instrument: Instrument) -> None:
+        self.instruments.append(instrument)
+
+    def add_phase_records(self, source: PhaseRecords) -> None:
+        self.phase_records.append(source)
+
+    def add_demo_seeder(self, seeder: Callable[[], None]) -> None:
+        """A function that adds the package's demo data; runs after the core demo data."""
+        self.demo_seeders.append(seeder)
+
+    def add_list(self, choice_list: ChoiceList) -> None:
+        self.lists[choice_list.key] = choice_list
+
+    def add_setting(self, setting: Setting) -> None:
+        self.settings[setting.key] = setting
+
+    # -- reading ---------------------------------------------------------------
+    def menu_for(self, role: str | None) -> list[MenuItem]:
+        return sorted((m for m in self.menu if role in m.roles), key=lambda m: m.order)
+
+    def panels_for(self, role: str | None) -> list[StartPanel]:
+        return sorted((p for p in self.panels if role in p.roles), key=lambda p: p.order)
+
+    def instruments_of(self, theme: Theme, phase: Phase) -> list[Instrument]:
+        return [i for i in self.instruments if i.theme == theme and i.phase == phase]
+
+    def records_of(self, theme: Theme, phase: Phase) -> list[RecordRef]:
+        refs: list[RecordRef] = []
+        for source in self.phase_records:
+            refs.extend(source.query(theme, phase))
+        return refs
+
+
+def current_registry() -> Registry:
+    return current_app.extensions["crm"].registry

@@ -1,0 +1,80 @@
+"""Small helpers for views: safe redirects, form errors, pagination, Dutch dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app, redirect, render_template, request, url_for
+
+MONTHS_NL = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)
+
+
+def is_local_path(target: str | None) -> bool:
+    """Only same-site paths (``/x``), never ``//host`` or ``https://host``."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def redirect_next(default_endpoint: str, **values):
+    target = request.args.get("next") or request.form.get("next")
+    if is_local_path(target):
+        return redirect(target)
+    return redirect(url_for(default_endpoint, **values))
+
+
+def render_form(template: str, form, **context):
+    """Render a page with a form; 422 when the form was posted and is invalid."""
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
+def add_form_error(form, field: str | None, message: str) -> None:
+    """Attach a service's message to a field (or to the form as a whole)."""
+    target = getattr(form, field, None) if field else None
+    if target is not None:
+        target.errors = [*target.errors, message]  # errors may be a tuple before validation
+    else:
+        form.form_errors.append(message)
+
+
+def local_tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("CRM_TIMEZONE", "Europe/Amsterdam"))
+
+
+def nl_date(value: date | datetime | None) -> str:
+    """``25 november 2026``."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=ZoneInfo("UTC"))
+        value = value.astimezone(local_tz())
+    return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"
+
+
+def nl_datetime(value: datetime | None) -> str:
+    """``25 november 2026, 14:05`` in Europe/Amsterdam."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    local = value.astimezone(local_tz())
+    return f"{nl_date(local)}, {local:%H:%M}"
+
+
+def nl_month(year: int, month: int) -> str:
+    return f"{MONTHS_NL[month - 1]} {year}"
+
+
+def page_number() -> int:
+    try:
+        return max(1, int(request.args.get("pagina", 1)))
+    except ValueError:
+        return 1

@@ -1,0 +1,90 @@
+"""Role × route matrix (QUALITY.md 1): every endpoint of the plugin, every role.
+
+The policy table comes from the decorators on the views. This test checks that every
+endpoint is in it, that the table follows the permission matrix of DESIGN.md §2, and
+that the running app enforces it: anonymous → login, wrong role → 403, right role → no
+403 and no redirect to the login page.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crm.permissions import PUBLIC, policy_table
+from crm.roles import ADMIN, FRONTOFFICE, PARTNER, SPECIALIST
+
+USER_ROLES = (ADMIN, SPECIALIST, FRONTOFFICE)
+
+# DESIGN.md §2, by area: endpoint prefix → roles that may have access at most.
+AREA_LIMITS = {
+    "crm.admin_": {ADMIN},
+    "lobby.": {ADMIN, SPECIALIST},
+    "collaboration.": {ADMIN, SPECIALIST, FRONTOFFICE, PARTNER},
+    "content.": {ADMIN, SPECIALIST, FRONTOFFICE},
+}
+# Endpoints anyone may open (login page, assets, partner invitation landing).
+PUBLIC_ENDPOINTS = {"crm.login", "crm.logout", "crm.static"}
+
+
+def _endpoints(app):
+    table = policy_table(app)
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in table and rule.endpoint != "crm.static":
+            yield rule
+
+
+def _url(app, rule, world):
+    missing = [a for a in rule.arguments if a not in world and a not in (rule.defaults or {})]
+    assert not missing, f"{rule.endpoint}: add {missing} to the world fixture"
+    values = {a: world[a] for a in rule.arguments if a in world}
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **values)
+
+
+def test_every_endpoint_is_in_the_policy_table(app):
+    table = policy_table(app)
+    missing = sorted(e for e, roles in table.items() if roles is None and e != "crm.static")
+    assert not missing, f"endpoints without a permission decorator: {missing}"
+
+
+def test_policy_follows_the_design_matrix(app):
+    for endpoint, allowed in policy_table(app).items():
+        if endpoint == "crm.static" or allowed is None:
+            continue
+        if PUBLIC in allowed:
+            assert endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("collaboration.invitation"), endpoint
+            continue
+        for prefix, limit in AREA_LIMITS.items():
+            if endpoint.startswith(prefix):
+                assert allowed <= limit, f"{endpoint} allows {allowed - limit}"
+
+
+@pytest.mark.parametrize("role", [None, *USER_ROLES])
+def test_role_route_matrix(app, client, login_as, world, role):
+    login_as(role)
+    table = policy_table(app)
+    failures = []
+    for rule in _endpoints(app):
+        allowed = table[rule.endpoint]
+        if PUBLIC in allowed:
+            continue
+        url = _url(app, rule, world)
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(url, method=method)
+        location = response.headers.get("Location", "")
+        if role is None:
+            ok = response.status_code == 302 and "/inloggen" in location
+            expected = "302 → login"
+        elif role in allowed:
+            ok = response.status_code in (200, 302, 400, 404, 422) and "/inloggen" not in location
+            if method == "GET" and response.status_code == 404:
+                ok = False
+            expected = "200/302"
+        else:
+            ok = response.status_code == 403
+            expected = "403"
+        if not ok:
+            failures.append(f"{method} {url} as {role}: {response.status_code}, expected {expected}")
+    assert not failures, "\n".join(failures)
