@@ -56,6 +56,20 @@ def seed_demo_command():
     click.echo("")
 
 
+@crm_cli.command("purge")
+@with_appcontext
+def purge_command():
+    """Verwijder wat ouder is dan de bewaartermijn (zie Beheer → Instellingen)."""
+    from crm.db import utcnow
+    from crm.registry import current_registry
+
+    now = utcnow()
+    lines = [purger(now) for purger in current_registry().purgers]
+    db.session.commit()
+    for line in lines or ["Er is niets ingesteld om op te ruimen."]:
+        click.echo(line)
+
+
 @crm_cli.command("upgrade")
 @click.option("--revision", default="head")
 @with_appcontext

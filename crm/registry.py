@@ -115,6 +115,7 @@ class Registry:
     phase_records: list[PhaseRecords] = field(default_factory=list)
     demo_seeders: list[Callable[[], None]] = field(default_factory=list)
     lists: dict[str, ChoiceList] = field(default_factory=dict)
+    purgers: list[Callable[[Any], str]] = field(default_factory=list)
     settings: dict[str, Setting] = field(default_factory=dict)
 
     def add_menu_item(self, item: MenuItem) -> None:
@@ -138,6 +139,11 @@ class Registry:
 
     def add_setting(self, setting: Setting) -> None:
         self.settings[setting.key] = setting
+
+    def add_purger(self, purger: Callable[[Any], str]) -> None:
+        """``purger(now)`` removes records past their retention and returns a Dutch line
+        saying what it removed; ``flask crm purge`` runs them all (idempotent)."""
+        self.purgers.append(purger)
 
     # -- reading ---------------------------------------------------------------
     def menu_for(self, role: str | None) -> list[MenuItem]:
