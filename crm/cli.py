@@ -70,16 +70,25 @@ def purge_command():
         click.echo(line)
 
 
+def alembic_config():
+    """Alembic configuration of the plugin's own migration history (also in a host app)."""
+    from alembic.config import Config
+
+    from crm.app import MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", MIGRATIONS_DIR)
+    return cfg
+
+
 @crm_cli.command("upgrade")
 @click.option("--revision", default="head")
 @with_appcontext
 def upgrade_command(revision: str):
     """Breng de tabellen van de plugin op de nieuwste versie (ook in een host-app)."""
-    from flask_migrate import upgrade
+    from alembic import command
 
-    from crm.app import MIGRATIONS_DIR
-
-    upgrade(directory=MIGRATIONS_DIR, revision=revision)
+    command.upgrade(alembic_config(), revision)
     click.echo("De database is bijgewerkt.")
 
 

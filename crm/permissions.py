@@ -111,7 +111,10 @@ def enforce_policy():
 
 
 def protect_blueprint(bp: Blueprint) -> None:
-    bp.before_request(enforce_policy)
+    """Install the policy check on a blueprint, once (blueprints outlive apps in tests)."""
+    if not getattr(bp, "_crm_protected", False):
+        bp.before_request(enforce_policy)
+        bp._crm_protected = True
 
 
 def require(condition: bool) -> None:
