@@ -39,9 +39,7 @@ def text_blocks(text: str) -> list[tuple[str, object]]:
     return blocks
 
 
-@bp.app_context_processor
-def _helpers():
-    return {"guide_blocks": text_blocks}
+bp.add_app_template_filter(text_blocks, "guide_blocks")
 
 
 def _can_edit() -> bool:

@@ -113,7 +113,8 @@ def test_named_instruments_are_in_the_right_phases():
         keys(Theme.COLLABORATION, Phase.ORIENTATION))
     assert {"krachtenanalyse", "samenwerkingsafspraken"} <= set(keys(Theme.COLLABORATION, Phase.CREATION))
     assert "samenwerkingsscan" in keys(Theme.COLLABORATION, Phase.EVALUATION)
-    assert {"lobbyplan", "krachtenveld", "gesprek voorbereiden"} <= set(keys(Theme.PROFILING, Phase.ORIENTATION))
+    assert {"lobbyplan", "krachtenveld", "gesprek voorbereiden"} <= set(
+        keys(Theme.PROFILING, Phase.ORIENTATION))
     assert "elevator pitch" in keys(Theme.PROFILING, Phase.CREATION)
     assert {"plan van aanpak", "bewijslast"} <= set(keys(Theme.PROFILING, Phase.IMPLEMENTATION))
     assert "quickscan" in keys(Theme.GENERAL, Phase.EVALUATION)
@@ -160,15 +161,17 @@ def test_invalid_yaml_names_the_file(tmp_path):
         load_guide(path)
 
 
-def test_start_up_fails_with_a_broken_guide(tmp_path, monkeypatch, db_url):
+def test_start_up_fails_with_a_broken_guide(tmp_path, monkeypatch):
+    """``content.register`` (called once per app by create_app/init_app) reads the file."""
+    import content
     from content import guide as guide_module
-    from tests.fixtures.app import make_app
+    from crm.registry import Registry
 
     path = _broken(tmp_path, lambda r: r["themes"]["programmering"]["evaluation"].pop("steps"))
     monkeypatch.setattr(guide_module, "GUIDE_PATH", path)
     guide_module._cached.cache_clear()
     try:
         with pytest.raises(GuideError, match=r"kapot\.yaml.*themes\.programmering\.evaluation\.steps"):
-            make_app(db_url)
+            content.register(Registry())
     finally:
         guide_module._cached.cache_clear()
