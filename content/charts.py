@@ -51,5 +51,5 @@ def _render(key: tuple) -> bytes:
         spine.set_visible(False)
     fig.tight_layout()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     return buffer.getvalue()

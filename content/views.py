@@ -248,6 +248,8 @@ def _year_arg() -> int:
 def _evaluation_page(form: SnapshotForm):
     year = _year_arg()
     current = services.snapshot_of(year)
+    if current is None and year != _this_year():
+        abort(404)  # a past year without a snapshot: nothing to show
     previous = services.snapshot_of(year - 1)
     now_data = current.data if current else services.current_state()
     rows = services.compare(now_data, previous.data if previous else None)

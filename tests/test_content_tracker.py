@@ -259,6 +259,7 @@ def test_evaluation_without_snapshots_says_what_to_do(client, login_as):
     page = client.get(f"{BASE}/jaarevaluatie?jaar=abc").get_data(as_text=True)
     assert "nog niet vastgelegd" in page
     assert "Jaarevaluatie vastleggen" not in page
+    assert client.get(f"{BASE}/jaarevaluatie?jaar=2003").status_code == 404
 
 
 # -- start page ------------------------------------------------------------------------
