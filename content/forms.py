@@ -16,11 +16,17 @@ def answer_length(_form, field) -> None:
         raise ValidationError(f"Het antwoord is te lang: gebruik hoogstens 5.000 tekens (nu {count}).")
 
 
+def without_nul(value):
+    """PostgreSQL text cannot hold NUL characters; they never belong in an answer."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class PhaseForm(VersionedForm):
     status = RadioField("Status van deze fase", choices=STATUSES, validators=[chosen("een status")])
     answer = TextAreaField(
         "Antwoord van het team",
         validators=[answer_length],
+        filters=[without_nul],
         description="Hoogstens 5.000 tekens. Schrijf op wat jullie samen vinden, niet wie wat zei.",
     )
     submit = SubmitField("Opslaan")

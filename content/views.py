@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -210,7 +211,7 @@ def save_steps(guide_theme: str, guide_phase: str):
     def numbers(name: str) -> set[int]:
         result = set()
         for value in request.form.getlist(name):
-            if not value.isdigit() or guide_phase_data.step(int(value)) is None:
+            if not re.fullmatch(r"[0-9]{1,4}", value) or guide_phase_data.step(int(value)) is None:
                 abort(404)
             result.add(int(value))
         return result

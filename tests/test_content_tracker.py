@@ -137,6 +137,8 @@ def test_ticking_a_step_that_does_not_exist_is_404_and_stores_nothing(app, clien
     login_as("specialist")
     assert client.post(f"{PHASE_URL}/stappen", data={"stap": ["1", "99"]}).status_code == 404
     assert client.post(f"{PHASE_URL}/stappen", data={"stap": "x"}).status_code == 404
+    assert client.post(f"{PHASE_URL}/stappen", data={"stap": "²"}).status_code == 404
+    assert client.post(f"{PHASE_URL}/stappen", data={"getoond": "9" * 50}).status_code == 404
     assert client.post(f"{BASE}/impact/evaluation/stappen", data={"stap": "3"}).status_code == 404
     assert _count(app, StepCheck) == 0
     assert _count(app, PhaseProgress) == 0
@@ -197,6 +199,20 @@ def test_answer_is_escaped(app, client, login_as):
     page = client.get(PHASE_URL).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_nul_characters_are_dropped_from_the_answer(app, client, login_as):
+    login_as("specialist")
+    response = client.post(f"{PHASE_URL}/opslaan", data={"status": IN_PROGRESS, "answer": "a\x00b"})
+    assert response.status_code == 302
+    assert _progress(app).answer == "ab"
+
+
+def test_guide_text_blocks():
+    from content.views import text_blocks
+
+    assert text_blocks("Eerste\nregel\n\n- a\n- b\n\nSlot") == [
+        ("p", "Eerste regel"), ("ul", ["a", "b"]), ("p", "Slot")]
 
 
 # -- instruments and records through the registry --------------------------------------
