@@ -1,8 +1,9 @@
+# ruff: noqa
 """initial schema
 
-Revision ID: b2f60cb101ad
+Revision ID: 34444a5f57a0
 Revises: 
-Create Date: 2026-11-25 19:25:43.962217
+Create Date: 2026-11-25 19:44:55.578466
 
 """
 from alembic import op
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b2f60cb101ad'
+revision = '34444a5f57a0'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -227,6 +228,50 @@ def upgrade():
     with op.batch_alter_table('crm_partner_status_change', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_crm_partner_status_change_partner_id'), ['partner_id'], unique=False)
 
+    op.create_table('crm_phase_progress',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=True),
+    sa.Column('answered_by_id', sa.Integer(), nullable=True),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('theme', sa.String(length=32), nullable=False),
+    sa.Column('phase', sa.String(length=32), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['answered_by_id'], ['crm_user.id'], name=op.f('fk_crm_phase_progress_answered_by_id_crm_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_phase_progress')),
+    sa.UniqueConstraint('theme', 'phase', name='uq_crm_phase_progress_theme_phase')
+    )
+    with op.batch_alter_table('crm_phase_progress', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_phase_progress_phase'), ['phase'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_phase_progress_theme'), ['theme'], unique=False)
+
+    op.create_table('crm_step_check',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('step_number', sa.Integer(), nullable=False),
+    sa.Column('checked_by_id', sa.Integer(), nullable=True),
+    sa.Column('checked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('theme', sa.String(length=32), nullable=False),
+    sa.Column('phase', sa.String(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['checked_by_id'], ['crm_user.id'], name=op.f('fk_crm_step_check_checked_by_id_crm_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_step_check')),
+    sa.UniqueConstraint('theme', 'phase', 'step_number', name='uq_crm_step_check_theme_phase_step')
+    )
+    with op.batch_alter_table('crm_step_check', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_step_check_phase'), ['phase'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_step_check_theme'), ['theme'], unique=False)
+
+    op.create_table('crm_year_snapshot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('taken_by_id', sa.Integer(), nullable=True),
+    sa.Column('taken_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['taken_by_id'], ['crm_user.id'], name=op.f('fk_crm_year_snapshot_taken_by_id_crm_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_year_snapshot')),
+    sa.UniqueConstraint('year', name=op.f('uq_crm_year_snapshot_year'))
+    )
     op.create_table('crm_interaction_contact',
     sa.Column('interaction_id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=False),
@@ -260,6 +305,17 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_crm_interaction_contact_contact_id'))
 
     op.drop_table('crm_interaction_contact')
+    op.drop_table('crm_year_snapshot')
+    with op.batch_alter_table('crm_step_check', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_step_check_theme'))
+        batch_op.drop_index(batch_op.f('ix_crm_step_check_phase'))
+
+    op.drop_table('crm_step_check')
+    with op.batch_alter_table('crm_phase_progress', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_phase_progress_theme'))
+        batch_op.drop_index(batch_op.f('ix_crm_phase_progress_phase'))
+
+    op.drop_table('crm_phase_progress')
     with op.batch_alter_table('crm_partner_status_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_crm_partner_status_change_partner_id'))
 
