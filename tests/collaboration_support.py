@@ -9,7 +9,6 @@ begin IMMEDIATE and would hold the write lock while the request runs.
 
 from __future__ import annotations
 
-import pytest
 from flask import current_app, has_app_context
 from flask.testing import FlaskClient
 
@@ -22,6 +21,6 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def client(app):
+def fresh_client(app) -> FreshContextClient:
+    """Use as the module's ``client`` fixture (``login_as`` then logs in this client)."""
     return FreshContextClient(app, app.response_class, use_cookies=True)

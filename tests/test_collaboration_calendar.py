@@ -12,9 +12,14 @@ from sqlalchemy import func, select
 from collaboration import calendar as cal
 from collaboration.models import LIFE_STAGE, YEAR_MOMENT, CalendarFeedToken, HookMoment
 from crm.network.models import Partner
-from tests.collaboration_support import client  # noqa: F401
+from tests.collaboration_support import fresh_client
 
 XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def client(app):
+    return fresh_client(app)
 
 
 def count(db, model) -> int:
@@ -149,9 +154,10 @@ def test_partner_filter_and_print_version(client, login_as, db):
     partner = make_partner(db, "Basisschool De Regenboog", "basisschool")
     cal.load_default_calendar(date(2026, 11, 25))
     db.session.commit()
-    filtered = client.get(f"/samenwerken/aanhaakkalender/tijdlijn?partner={partner.id}").get_data(as_text=True)
+    base = "/samenwerken/aanhaakkalender"
+    filtered = client.get(f"{base}/tijdlijn?partner={partner.id}").get_data(as_text=True)
     assert "4 jaar: naar de basisschool" in filtered and "Geboorte: aangifte" not in filtered
-    printed = client.get(f"/samenwerken/aanhaakkalender/afdrukken?partner={partner.id}").get_data(as_text=True)
+    printed = client.get(f"{base}/afdrukken?partner={partner.id}").get_data(as_text=True)
     assert "Aanhaakkalender gezinsaanpak — met Basisschool De Regenboog" in printed
     assert "Kinderboekenweek" in printed and "Week van Lezen en Schrijven" not in printed
     assert client.get("/samenwerken/aanhaakkalender?partner=abc").status_code == 200
