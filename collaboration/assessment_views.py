@@ -31,17 +31,6 @@ def assessments():
     return render_template("collaboration/assessments.html", assessments=svc.assessments())
 
 
-def _lines_for(assessment: Assessment | None):
-    """The criteria on the form: the current ones, plus those an assessment already has."""
-    lines = svc.form_lines()
-    if assessment is not None:
-        known = {(line.group, line.label) for line in lines}
-        for score in assessment.scores:
-            if score.criterion_id is not None and (score.group, score.label) not in known:
-                lines.append(svc.CriterionLine(f"c{score.criterion_id}", score.group, score.label))
-    return lines
-
-
 def _assessment_form(assessment: Assessment | None, lines):
     form_class = assessment_form_class(lines)
     form = form_class(obj=assessment if request.method == "GET" else None)
@@ -55,8 +44,7 @@ def _assessment_form(assessment: Assessment | None, lines):
             form.phase.data = Assessment.default_phase.value
         else:
             for line in lines:
-                score = next((s for s in assessment.scores
-                              if f"c{s.criterion_id}" == line.key), None)
+                score = next((s for s in assessment.scores if f"s{s.id}" == line.key), None)
                 if score is not None:
                     getattr(form, f"score_{line.key}").data = score.score
                     getattr(form, f"note_{line.key}").data = score.note
@@ -91,7 +79,7 @@ def _saved(assessment: Assessment, new_status: str | None):
 @bp.route("/afwegingstabel/nieuw", methods=["GET", "POST"])
 @staff_only
 def assessment_new():
-    lines = _lines_for(None)
+    lines = svc.lines_for(None)
     form = _assessment_form(None, lines)
     if form.validate_on_submit():
         result, ok = run_and_commit(
@@ -114,7 +102,7 @@ def assessment_detail(assessment_id: int):
 @staff_only
 def assessment_edit(assessment_id: int):
     assessment = _assessment(assessment_id)
-    lines = _lines_for(assessment)
+    lines = svc.lines_for(assessment)
     form = _assessment_form(assessment, lines)
     if form.validate_on_submit():
         def save():

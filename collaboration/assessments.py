@@ -74,6 +74,18 @@ class CriterionLine:
         return GROUP_LABELS[self.group]
 
 
+def lines_for(assessment: Assessment | None) -> list[CriterionLine]:
+    """The lines of an assessment form: for an existing assessment its own lines (their text
+    as it was then, key ``s<score id>``) plus criteria added since (``c<id>``)."""
+    if assessment is None:
+        return form_lines()
+    lines = [CriterionLine(f"s{row.id}", row.group, row.label) for row in assessment.scores]
+    have = {row.criterion_id for row in assessment.scores}
+    lines += [CriterionLine(f"c{c.id}", c.group, c.label) for c in criteria() if c.id not in have]
+    order = {code: i for i, (code, _label) in enumerate(CRITERION_GROUPS)}
+    return sorted(lines, key=lambda line: order.get(line.group, 99))
+
+
 def form_lines() -> list[CriterionLine]:
     """The criteria to score; the defaults while none are stored (GET never writes)."""
     stored = criteria()
@@ -167,17 +179,21 @@ def save_assessment(assessment: Assessment | None, data: AssessmentInput,
     assessment.review_on = data.review_on
     if data.phase:
         assessment.phase = data.phase
-    by_key = _criteria_by_key([s.key for s in data.scores])
-    existing = {s.criterion_id: s for s in assessment.scores if s.criterion_id is not None}
+    by_key = _criteria_by_key([line.key for line in data.scores])
+    own = {f"s{row.id}": row for row in assessment.scores if row.id is not None}
+    by_criterion = {row.criterion_id: row for row in assessment.scores if row.criterion_id is not None}
     for position, line in enumerate(data.scores):
-        criterion = by_key.get(line.key)
-        if criterion is None:
-            continue  # removed by the admin meanwhile
-        row = existing.get(criterion.id)
+        row = own.get(line.key)  # a line this assessment already has keeps its own text
         if row is None:
-            row = AssessmentScore(criterion_id=criterion.id)
-            assessment.scores.append(row)
-        row.group, row.label, row.position = criterion.group, criterion.label, position
+            criterion = by_key.get(line.key)
+            if criterion is None:
+                continue  # removed by the admin meanwhile
+            row = by_criterion.get(criterion.id)
+            if row is None:
+                row = AssessmentScore(criterion_id=criterion.id, group=criterion.group,
+                                      label=criterion.label)
+                assessment.scores.append(row)
+        row.position = position
         row.score = line.score
         row.note = (line.note or "").strip() or None
     db.session.flush()

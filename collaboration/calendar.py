@@ -231,8 +231,8 @@ def timeline_svg(moments: list[HookMoment]) -> bytes:
     ax.set_xlim(MIN_AGE_MONTHS - 1, MAX_AGE_MONTHS + 40)
     ax.set_ylim(-1, len(moments) + 0.8)
     ax.set_yticks([])
-    ticks = [-9, 0, 12, 24, 36, 48, 60, 72, 84, 96]
-    ax.set_xticks(ticks, ["−9 mnd", "geboorte", "1 jr", "2 jr", "3 jr", "4 jr", "5 jr", "6 jr",
+    ticks = [0, 12, 24, 36, 48, 60, 72, 84, 96]
+    ax.set_xticks(ticks, ["geboorte", "1 jr", "2 jr", "3 jr", "4 jr", "5 jr", "6 jr",
                           "7 jr", "8 jr"], fontsize=8)
     ax.set_xlabel("Leeftijd van het kind", fontsize=9)
     for side in ("top", "right", "left"):

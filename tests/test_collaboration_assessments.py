@@ -175,6 +175,17 @@ def test_admin_edits_criteria_and_old_assessments_keep_their_text(client, login_
     assert svc.DEFAULT_CRITERIA[0][1] not in form
     detail = client.get(f"/samenwerken/afwegingstabel/{db.session.scalar(select(Assessment)).id}")
     assert svc.DEFAULT_CRITERIA[0][1] in detail.get_data(as_text=True)
+    old = db.session.scalar(select(Assessment))
+    edit = client.get(f"/samenwerken/afwegingstabel/{old.id}/bewerken").get_data(as_text=True)
+    assert svc.DEFAULT_CRITERIA[0][1] in edit and "Past het in de planning?" in edit
+    own = next(row for row in old.scores if row.criterion_id == first.id)
+    response = client.post(f"/samenwerken/afwegingstabel/{old.id}/bewerken", data=form_data(
+        partner.id, version=str(old.version), **{f"score_s{own.id}": "1"}))
+    assert response.status_code == 302
+    db.session.expire_all()
+    own = db.session.get(AssessmentScore, own.id)
+    assert (own.label, own.score) == (svc.DEFAULT_CRITERIA[0][1], 1)  # its own text, new score
+    assert len(db.session.scalar(select(Assessment)).scores) == len(svc.DEFAULT_CRITERIA) + 1
     bad = client.post("/samenwerken/afwegingstabel/criteria", data={"group": "onzin", "label": ""})
     assert bad.status_code == 422 and "Vul het criterium in." in bad.get_data(as_text=True)
 
