@@ -38,6 +38,7 @@ def run_and_commit(form, action):
 
 def partner_filter(value) -> int | None:
     try:
-        return int(value) or None
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**31 else None

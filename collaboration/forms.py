@@ -49,8 +49,19 @@ def date_field(label: str, *validators, description: str = ""):
                      format=["%Y-%m-%d", "%d-%m-%Y"])
 
 
+def _drop_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class DateMessages:
-    """WTForms' own date error is English-ish; replace it by a Dutch one."""
+    """Shared by the forms: NUL characters are dropped from text (PostgreSQL refuses them)
+    and WTForms' own date error is replaced by a Dutch one."""
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        filters = {name: [_drop_nul] for name in self._fields}
+        for name, extra in (extra_filters or {}).items():
+            filters[name] = [*filters.get(name, []), *extra]
+        super().process(formdata, obj, data=data, extra_filters=filters, **kwargs)
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
@@ -104,7 +115,7 @@ class MomentForm(DateMessages, VersionedForm):
             raise ValidationError("De einddatum moet op of na de begindatum liggen.")
 
 
-class CriterionForm(BaseForm):
+class CriterionForm(DateMessages, BaseForm):
     group = SelectField("Groep", choices=CRITERION_GROUPS, validators=[chosen("een groep")])
     label = StringField("Criterium", validators=[required("het criterium"), max_length(300)])
     active = BooleanField("In gebruik", default=True)

@@ -219,3 +219,13 @@ def test_demo_data(app, db, client, login_as):
     ukkepuk = db.session.scalar(select(Partner).where(Partner.name == "Kinderopvang De Ukkepuk"))
     page = client.get(f"/samenwerken/partners/{ukkepuk.id}").get_data(as_text=True)
     assert "Aangaan" in page and "Netwerk BoekStart Rivierstad" in page and "Kinderboekenweek" in page
+
+
+def test_nul_characters_are_dropped(client, login_as, db):
+    login_as("specialist")
+    partner = make_partner(db)
+    response = client.post("/samenwerken/afspraken/nieuw",
+                           data=agreement_data([partner.id], title="Net\x00werk", ambition="Sa\x00men"))
+    assert response.status_code == 302
+    agreement = db.session.scalar(select(Agreement))
+    assert (agreement.title, agreement.ambition) == ("Netwerk", "Samen")
