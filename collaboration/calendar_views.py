@@ -184,7 +184,7 @@ def calendar_feed_create():
     account = current_account()
     token = cal.create_feed(account)
     db.session.commit()
-    feed_url = url_for("collaboration.calendar_feed", token=token, _external=True)
+    feed_url = url_for("collaboration.calendar_feed", feed_token=token, _external=True)
     return render_template("collaboration/calendar_subscription.html", feed=cal.active_feed(account),
                            feed_url=feed_url, form=EmptyForm())
 
@@ -198,11 +198,11 @@ def calendar_feed_revoke():
     return redirect(url_for("collaboration.calendar_subscription"))
 
 
-@bp.route("/aanhaakkalender/feed/<token>.ics")
+@bp.route("/aanhaakkalender/feed/<feed_token>.ics")
 @public
-def calendar_feed(token: str):
+def calendar_feed(feed_token: str):
     """Public route for calendar apps; the secret in the URL is the only key (404 otherwise)."""
-    if cal.user_for_feed(token) is None:
+    if cal.user_for_feed(feed_token) is None:
         abort(404)
     response = Response(cal.build_ical(), mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="aanhaakkalender.ics"'
