@@ -8,6 +8,7 @@ import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import func, or_, select
 
@@ -215,21 +216,27 @@ def this_and_next_month(today: date) -> list[CalendarItem]:
 # -- timeline chart --------------------------------------------------------------------------------
 def timeline_svg(moments: list[HookMoment]) -> bytes:
     """A horizontal timeline from −9 months to 8 years with one marker per moment."""
+    return _timeline_svg(tuple((m.age_months, m.title) for m in moments))
+
+
+@lru_cache(maxsize=32)
+def _timeline_svg(points: tuple[tuple[int, str], ...]) -> bytes:
+    """Cached by its data: the same moments give the same picture."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    height = 1.6 + 0.32 * max(len(moments), 1)
+    height = 1.6 + 0.32 * max(len(points), 1)
     fig = Figure(figsize=(9, height))
     ax = fig.add_subplot()
     ax.axvspan(MIN_AGE_MONTHS, 0, color="#f3e6f5", zorder=0)
-    ax.text(-4.5, len(moments) + 0.2, "zwangerschap", ha="center", fontsize=8, color="#5a2a63")
-    for row, moment in enumerate(reversed(moments)):
-        ax.plot([moment.age_months], [row], marker="o", color="#1f5f8b", markersize=6)
-        ax.text(moment.age_months + 1.5, row, moment.title, va="center", fontsize=8, color="#1b1b1b")
+    ax.text(-4.5, len(points) + 0.2, "zwangerschap", ha="center", fontsize=8, color="#5a2a63")
+    for row, (age, title) in enumerate(reversed(points)):
+        ax.plot([age], [row], marker="o", color="#1f5f8b", markersize=6)
+        ax.text(age + 1.5, row, title, va="center", fontsize=8, color="#1b1b1b")
     ax.set_xlim(MIN_AGE_MONTHS - 1, MAX_AGE_MONTHS + 40)
-    ax.set_ylim(-1, len(moments) + 0.8)
+    ax.set_ylim(-1, len(points) + 0.8)
     ax.set_yticks([])
     ticks = [0, 12, 24, 36, 48, 60, 72, 84, 96]
     ax.set_xticks(ticks, ["geboorte", "1 jr", "2 jr", "3 jr", "4 jr", "5 jr", "6 jr",
