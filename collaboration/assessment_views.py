@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from collaboration import assessments as svc
-from collaboration.blueprint import bp, current_user_id, partner_filter, run_and_commit
+from collaboration.blueprint import bp, current_user_id, get_or_404, partner_filter, run_and_commit
 from collaboration.forms import CriterionForm, EmptyForm, assessment_form_class
 from collaboration.models import Assessment, AssessmentCriterion
 from collaboration.services import check_version, partner_choices
@@ -19,10 +19,7 @@ from crm.web import render_form
 
 
 def _assessment(assessment_id: int) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None:
-        abort(404)
-    return assessment
+    return get_or_404(Assessment, assessment_id)
 
 
 @bp.route("/afwegingstabel")
@@ -119,7 +116,7 @@ def assessment_edit(assessment_id: int):
 @bp.route("/partners/<int:partner_id>/afwegingen")
 @staff_only
 def assessment_history(partner_id: int):
-    partner = db.session.get(Partner, partner_id) or abort(404)
+    partner = get_or_404(Partner, partner_id)
     rows, lines = svc.history(partner)
     return render_template("collaboration/assessment_history.html", partner=partner,
                            assessments=rows, lines=lines,
@@ -144,7 +141,7 @@ def criteria():
 @bp.route("/afwegingstabel/criteria/<int:criterion_id>", methods=["GET", "POST"])
 @admin_only
 def criterion_edit(criterion_id: int):
-    criterion = db.session.get(AssessmentCriterion, criterion_id) or abort(404)
+    criterion = get_or_404(AssessmentCriterion, criterion_id)
     form = CriterionForm(obj=criterion if request.method == "GET" else None)
     if form.validate_on_submit():
         _, ok = run_and_commit(form, lambda: svc.save_criterion(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort
 from sqlalchemy.orm.exc import StaleDataError
 
 from collaboration.services import STALE_MESSAGE, CollaborationError
@@ -36,9 +36,20 @@ def run_and_commit(form, action):
     return None, False
 
 
+MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; a larger id in a URL would fail in the database
+
+
+def get_or_404(model, record_id: int):
+    """The record with this id, or a 404 (also for ids no INTEGER column can hold)."""
+    record = db.session.get(model, record_id) if 0 < record_id <= MAX_ID else None
+    if record is None:
+        abort(404)
+    return record
+
+
 def partner_filter(value) -> int | None:
     try:
         number = int(value)
     except (TypeError, ValueError):
         return None
-    return number if 0 < number < 2**31 else None
+    return number if 0 < number <= MAX_ID else None

@@ -8,7 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from sqlalchemy import select
 
 from collaboration import calendar as cal
-from collaboration.blueprint import bp, partner_filter, run_and_commit
+from collaboration.blueprint import bp, get_or_404, partner_filter, run_and_commit
 from collaboration.forms import EmptyForm, MomentForm
 from collaboration.models import HookMoment
 from collaboration.services import CollaborationError, check_version, partner_choices
@@ -23,15 +23,12 @@ from crm.web import render_form
 
 
 def _moment(moment_id: int) -> HookMoment:
-    moment = db.session.get(HookMoment, moment_id)
-    if moment is None:
-        abort(404)
-    return moment
+    return get_or_404(HookMoment, moment_id)
 
 
 def _filter_context() -> dict:
     partner_id = partner_filter(request.args.get("partner"))
-    partner = db.session.get(Partner, partner_id) if partner_id else None
+    partner = db.session.get(Partner, partner_id) if partner_id else None  # partner_filter bounds it
     return {"partner_id": partner.id if partner else None, "partner": partner,
             "partners": partner_choices(), "can_edit": current_role() in STAFF,
             "kind_label": lambda code: choice_label("partner_kinds", code)}

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from collaboration import services
-from collaboration.blueprint import bp, current_user_id, partner_filter, run_and_commit
+from collaboration.blueprint import bp, current_user_id, get_or_404, partner_filter, run_and_commit
 from collaboration.forms import AgreementForm, AnalysisForm
 from collaboration.models import Agreement, StrengthAnalysis
-from crm.db import db
 from crm.guide import Theme
 from crm.network.models import Partner
 from crm.permissions import staff_only
@@ -32,7 +31,7 @@ def index():
 @staff_only
 def partner_overview(partner_id: int):
     """Everything the instruments hold about one partner; the partner page links here."""
-    partner = db.session.get(Partner, partner_id) or abort(404)
+    partner = get_or_404(Partner, partner_id)
     return render_template("collaboration/partner_overview.html", partner=partner,
                            **services.partner_overview(partner))
 
@@ -77,14 +76,14 @@ def analysis_new():
 @bp.route("/krachtenanalyse/<int:analysis_id>")
 @staff_only
 def analysis_detail(analysis_id: int):
-    analysis = db.session.get(StrengthAnalysis, analysis_id) or abort(404)
+    analysis = get_or_404(StrengthAnalysis, analysis_id)
     return render_template("collaboration/analysis_detail.html", analysis=analysis)
 
 
 @bp.route("/krachtenanalyse/<int:analysis_id>/bewerken", methods=["GET", "POST"])
 @staff_only
 def analysis_edit(analysis_id: int):
-    analysis = db.session.get(StrengthAnalysis, analysis_id) or abort(404)
+    analysis = get_or_404(StrengthAnalysis, analysis_id)
     form = _analysis_form(analysis)
     if form.validate_on_submit():
         def save():
@@ -145,7 +144,7 @@ def agreement_new():
 @bp.route("/afspraken/<int:agreement_id>")
 @staff_only
 def agreement_detail(agreement_id: int):
-    agreement = db.session.get(Agreement, agreement_id) or abort(404)
+    agreement = get_or_404(Agreement, agreement_id)
     return render_template("collaboration/agreement_detail.html", agreement=agreement,
                            today=date.today())
 
@@ -153,7 +152,7 @@ def agreement_detail(agreement_id: int):
 @bp.route("/afspraken/<int:agreement_id>/bewerken", methods=["GET", "POST"])
 @staff_only
 def agreement_edit(agreement_id: int):
-    agreement = db.session.get(Agreement, agreement_id) or abort(404)
+    agreement = get_or_404(Agreement, agreement_id)
     form = _agreement_form(agreement)
     if form.validate_on_submit():
         def save():
