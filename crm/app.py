@@ -179,6 +179,9 @@ def configure_security(app: Flask, state: CRMState) -> None:
         if request.blueprint in state.blueprint_names:
             from crm.auth.services import current_account
 
+            # Per request, also when a test keeps one app context open across requests.
+            for key in ("crm_account", "crm_role", "crm_actor_id", "crm_actor_label"):
+                g.pop(key, None)
             account = current_account()
             if account is not None:
                 g.crm_actor_id, g.crm_actor_label = account.id, account.name
