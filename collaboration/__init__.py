@@ -8,7 +8,7 @@ URL_PREFIX = "/samenwerken"
 MODEL_MODULES = ("collaboration.models",)
 
 
-def blueprint():
+def make_blueprint():
     # Importing the view modules attaches their routes to the one ``collaboration`` blueprint.
     from collaboration import assessment_views, calendar_views, views  # noqa: F401
     from collaboration.blueprint import bp

@@ -8,7 +8,7 @@ URL_PREFIX = "/wegwijzer"
 MODEL_MODULES = ("content.models",)
 
 
-def blueprint():
+def make_blueprint():
     from content.views import bp
 
     return bp

@@ -138,7 +138,7 @@ def register_packages(app: Flask, state: CRMState) -> None:
     import_models()
     for package in _packages():
         package.register(state.registry)
-        blueprint = package.blueprint()
+        blueprint = package.make_blueprint()
         prepare_blueprint(blueprint)
         prefix = state.url_prefix + getattr(package, "URL_PREFIX", "")
         app.register_blueprint(blueprint, url_prefix=prefix or None)

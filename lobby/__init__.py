@@ -8,7 +8,7 @@ from crm.registry import Instrument, MenuItem, Registry
 URL_PREFIX = "/profilering"
 
 
-def blueprint():
+def make_blueprint():
     from lobby.views import bp
 
     return bp
