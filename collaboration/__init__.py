@@ -6,15 +6,20 @@ from crm.guide import Phase, Theme
 from crm.registry import Instrument, MenuItem, Registry
 
 URL_PREFIX = "/samenwerken"
+MODEL_MODULES = ("collaboration.scan.models",)
 
 
 def blueprint():
+    from collaboration.scan import views as scan_views  # noqa: F401  (adds the scan routes)
     from collaboration.views import bp
 
     return bp
 
 
 def register(registry: Registry) -> None:
+    import collaboration.scan
+
+    collaboration.scan.register(registry)
     registry.add_menu_item(
         MenuItem("collaboration.index", "Samenwerken", roles.STAFF, order=30,
                  active_prefix="collaboration.")
