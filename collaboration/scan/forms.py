@@ -39,7 +39,8 @@ class RoundForm(VersionedForm):
                          format=["%Y-%m-%d", "%d-%m-%Y"])
     closes_on = DateField("Sluit na", validators=[required("de sluitingsdatum")],
                           format=["%Y-%m-%d", "%d-%m-%Y"],
-                          description="Tot en met deze dag kunnen partijen antwoorden. De links verlopen daarna.")
+                          description="Tot en met deze dag kunnen partijen antwoorden. "
+                                      "De links verlopen daarna.")
     partners_may_see_results = BooleanField("Partners mogen na het delen de gezamenlijke uitkomsten zien",
                                             default=True)
     submit = SubmitField("Opslaan")
@@ -65,13 +66,14 @@ class OutcomeForm(RoundForm):
         description="Welke verbeteringen spraken jullie af? Is er een nieuwe ambitie?",
     )
     agreement_id = IntegerField(
-        "Nummer van de samenwerkingsafspraak", validators=[Optional(), NumberRange(min=1, message="Vul een nummer vanaf 1 in.")],
+        "Nummer van de samenwerkingsafspraak",
+        validators=[Optional(), NumberRange(min=1, message="Vul een nummer vanaf 1 in.")],
         description="Niet verplicht. Het nummer van de samenwerkingsafspraak waar deze uitkomst bij hoort.",
     )
 
 
 class InviteForm(BaseForm):
-    party_id = SelectField("Partij", coerce=int, validators=[Optional()])
+    party_id = SelectField("Partij", coerce=int, validate_choice=False)
     person_name = StringField("Naam van de persoon", validators=[required("de naam"), max_length(200)])
     email = StringField("E-mailadres", validators=[Optional(), email_address(), max_length(254)],
                         description="Niet verplicht. Alleen nodig om een e-mail klaar te zetten.")
@@ -81,6 +83,7 @@ class InviteForm(BaseForm):
         from wtforms.validators import ValidationError
 
         if field.data not in [value for value, _ in field.choices]:
+            field.errors[:] = []
             raise ValidationError("Kies een partij.")
 
 
@@ -106,8 +109,7 @@ def questionnaire_form(questionnaire, formdata=None):
     for key, label, _ in ASPECTS:
         setattr(QuestionnaireForm, f"n_{key}", StringField(
             f"Nieuwe stelling bij {label}", validators=[Optional(), max_length(500)]))
-    setattr(QuestionnaireForm, "n_open", StringField(
-        "Nieuwe open vraag", validators=[Optional(), max_length(500)]))
+    QuestionnaireForm.n_open = StringField("Nieuwe open vraag", validators=[Optional(), max_length(500)])
     return QuestionnaireForm(formdata=formdata, data=data)
 
 
@@ -127,7 +129,8 @@ def answer_form(questionnaire, formdata=None, data=None):
 
     for item in questionnaire.items:
         if item.kind == OPEN:
-            setattr(AnswerForm, f"o{item.id}", TextAreaField(item.text, validators=[Optional(), max_length(3000)]))
+            setattr(AnswerForm, f"o{item.id}",
+                    TextAreaField(item.text, validators=[Optional(), max_length(3000)]))
         else:
             setattr(AnswerForm, f"s{item.id}", RadioField(
                 item.text, choices=SCORE_CHOICES, validate_choice=False,

@@ -336,7 +336,9 @@ def find_by_token(token: str, now: datetime | None = None) -> ScanInvitation | N
     if not isinstance(token, str) or not TOKEN_RE.match(token):
         return None
     now = now or utcnow()
-    invitation = db.session.scalar(select(ScanInvitation).where(ScanInvitation.token_hash == hash_token(token)))
+    invitation = db.session.scalar(
+        select(ScanInvitation).where(ScanInvitation.token_hash == hash_token(token))
+    )
     if invitation is None or invitation.revoked_at or invitation.exchanged_at:
         return None
     if now >= _aware(invitation.expires_at):

@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, abort, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from collaboration.scan import results as outcome
@@ -306,14 +317,15 @@ def scan_questionnaire():
             number = None
         account = current_account()
         try:
-            new = services.save_questionnaire(number, form.intro.data, edits, account.id if account else None)
+            new = services.save_questionnaire(number, form.intro.data, edits,
+                                              account.id if account else None)
         except services.ScanError as error:
             db.session.rollback()
             add_form_error(form, error.field, str(error))
         else:
             db.session.commit()
-            flash(f"Versie {new.number} van de vragenlijst is opgeslagen. Nieuwe rondes gebruiken deze versie; "
-                  "lopende rondes houden hun eigen versie.", "success")
+            flash(f"Versie {new.number} van de vragenlijst is opgeslagen. Nieuwe rondes gebruiken "
+                  "deze versie; lopende rondes houden hun eigen versie.", "success")
             return redirect(url_for("collaboration.scan_questionnaire"))
     elif request.method == "GET":
         db.session.commit()  # the first visit stores the default questionnaire as version 1
