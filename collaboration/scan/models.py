@@ -159,7 +159,7 @@ class ScanParty(Base):
         order_by="ScanInvitation.id",
     )
 
-    __table_args__ = (UniqueConstraint("round_id", "partner_id", name="partner"),)
+    __table_args__ = (UniqueConstraint("round_id", "partner_id", name="uq_crm_scan_party_round_partner"),)
 
 
 class ScanInvitation(TimestampMixin, Base):
@@ -251,6 +251,6 @@ class ScanAnswer(Base):
     item = relationship("ScanItem")
 
     __table_args__ = (
-        UniqueConstraint("response_id", "item_id", name="item"),
+        UniqueConstraint("response_id", "item_id", name="uq_crm_scan_answer_response_item"),
         CheckConstraint("score IS NULL OR (score >= 1 AND score <= 5)", name="score_range"),
     )
