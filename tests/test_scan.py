@@ -640,3 +640,19 @@ def test_demo_seeder(app, db):
     assert db.session.scalar(select(func.count()).select_from(ScanRound)) == 2
     assert all(i.kind in (STATEMENT, OPEN) for i in revealed.questionnaire.items)
     db.session.commit()
+
+
+
+def test_partner_posts_need_the_csrf_token(app, monkeypatch):
+    info = make_round(app)
+    _, token = invite(app, info, 1)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    partner = app.test_client()
+    assert partner.get(f"/samenwerken/scan/uitnodiging/{token}").status_code == 302
+    page = partner.get("/samenwerken/scan/deelnemen").get_data(as_text=True)
+    csrf = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    data = full_answers(info)
+    assert partner.post("/samenwerken/scan/deelnemen", data=data).status_code == 400
+    assert partner.post("/samenwerken/scan/deelnemen", data={**data, "csrf_token": csrf}).status_code == 302
+    with store(app) as db:
+        assert db.session.scalar(select(func.count()).select_from(ScanResponse)) == 1
