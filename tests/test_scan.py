@@ -509,7 +509,7 @@ def test_export_neutralises_formulas(app, client, login_as):
         assert entry.record_id == info.id
 
 
-def test_change_since_previous_round(app):
+def test_change_since_previous_round(app, client, login_as):
     from collaboration.scan.results import compute
 
     first, _ = _answered_round(app)
@@ -527,6 +527,13 @@ def test_change_since_previous_round(app):
         assert result.previous.id == first.id
         assert result.changes[0].before == pytest.approx(3.3) and result.changes[0].now == 4.0
         assert result.changes[0].delta == pytest.approx(0.7)
+        # Per party: only the party that answered in both rounds (Kinderopvang: 2 → 4).
+        assert [(name, c[0].before, c[0].now) for name, c in result.party_changes] == [
+            ("Kinderopvang De Ukkepuk", 2.0, 4.0)]
+        second_id = second.id
+    login_as("specialist")
+    html = client.get(f"/samenwerken/scan/{second_id}/uitkomsten").get_data(as_text=True)
+    assert "Per partij: score in de vorige ronde" in html and "+0,7 (hoger)" in html
 
 
 # -- isolation (QUALITY 3) -----------------------------------------------------------------

@@ -67,7 +67,7 @@ class OutcomeForm(RoundForm):
     )
     agreement_id = IntegerField(
         "Nummer van de samenwerkingsafspraak",
-        validators=[Optional(), NumberRange(min=1, message="Vul een nummer vanaf 1 in.")],
+        validators=[Optional(), NumberRange(min=1, max=2**31 - 1, message="Vul een geldig nummer in.")],
         description="Niet verplicht. Het nummer van de samenwerkingsafspraak waar deze uitkomst bij hoort.",
     )
 

@@ -71,6 +71,7 @@ class RoundResult:
     previous: object | None
     changes: list[Change]
     rows: list[dict]  # every answer, for the export
+    party_changes: list[tuple[str, list[Change]]] = field(default_factory=list)
 
     @property
     def respondents(self) -> int:
@@ -151,11 +152,20 @@ def compute(round_, with_previous: bool = True) -> RoundResult:
     overall = _overall(parties)
 
     previous = previous_round(round_) if with_previous else None
-    changes = []
+    changes, party_changes = [], []
     if previous is not None:
-        before = compute(previous, with_previous=False).overall
-        changes = [Change(label, before[key], overall[key]) for key, label, _ in ASPECTS]
-    return RoundResult(parties, overall, statements, open_answers, previous, changes, rows)
+        earlier = compute(previous, with_previous=False)
+        changes = [Change(label, earlier.overall[key], overall[key]) for key, label, _ in ASPECTS]
+        # The same party in both rounds: the library, or the same partner.
+        before_by_party = {(p.is_library, p.partner_id): p for p in earlier.parties if p.respondents}
+        for party in parties:
+            before = before_by_party.get((party.is_library, party.partner_id))
+            if before is not None and party.respondents:
+                party_changes.append((party.name, [
+                    Change(label, before.aspect_means[key], party.aspect_means[key])
+                    for key, label, _ in ASPECTS
+                ]))
+    return RoundResult(parties, overall, statements, open_answers, previous, changes, rows, party_changes)
 
 
 # -- charts --------------------------------------------------------------------------

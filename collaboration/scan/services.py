@@ -190,9 +190,16 @@ def partner_choices() -> list[tuple[int, str]]:
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
+MAX_DAYS_AHEAD = 2 * 366
+
+
 def _check_dates(opens_on: date, closes_on: date) -> None:
     if closes_on < opens_on:
         raise ScanError("De sluitingsdatum ligt vóór de openingsdatum.", "closes_on")
+    if closes_on > today() + timedelta(days=MAX_DAYS_AHEAD):
+        raise ScanError("Kies een sluitingsdatum binnen twee jaar.", "closes_on")
+    if opens_on.year < 2000:
+        raise ScanError("Kies een openingsdatum na het jaar 2000.", "opens_on")
 
 
 def create_round(title: str, purpose: str | None, partner_ids: list[int], opens_on: date,

@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from collaboration.scan import results as outcome
 from collaboration.scan import services
@@ -412,6 +413,12 @@ def scan_partner_form():
         if form.validate():
             try:
                 services.save_answers(invitation, _form_values(form, questionnaire), submit)
+            except IntegrityError:
+                # The same person saved twice at the same moment (two tabs): keep the first.
+                db.session.rollback()
+                flash("Uw antwoorden werden net ook in een ander venster opgeslagen. "
+                      "Controleer ze hieronder.", "warning")
+                return redirect(url_for("collaboration.scan_partner_form"))
             except services.ScanClosed:
                 db.session.rollback()
                 return render_template("collaboration/scan/partner_form.html", form=None,
