@@ -10,7 +10,7 @@ MODEL_MODULES = ("collaboration.scan.models",)
 
 
 def blueprint():
-    from collaboration.scan import views as scan_views  # noqa: F401  (adds the scan routes)
+    from collaboration.scan import partner_views, views  # noqa: F401  (add the scan routes)
     from collaboration.views import bp
 
     return bp

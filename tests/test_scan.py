@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from collaboration.scan import services
+from collaboration.scan import answers, services
 from collaboration.scan.models import (
     OPEN,
     STATEMENT,
@@ -396,8 +396,8 @@ def test_incomplete_submit_and_score_out_of_range_are_refused(app):
     with store(app) as db:
         assert db.session.scalar(select(func.count()).select_from(ScanAnswer)) == 0
         with pytest.raises(services.ScanError):
-            services.save_answers(db.session.get(ScanInvitation, invitation_id),
-                                  {first: services.AnswerValue(score=9)}, submit=False)
+            answers.save_answers(db.session.get(ScanInvitation, invitation_id),
+                                  {first: answers.AnswerValue(score=9)}, submit=False)
         db.session.rollback()
 
 
@@ -415,8 +415,8 @@ def test_round_closed_meanwhile_keeps_the_draft(app):
     assert response.status_code == 409
     assert "De scan is gesloten" in response.get_data(as_text=True)
     with store(app) as db:
-        answers = list(db.session.scalars(select(ScanAnswer)))
-        assert [(a.item_id, a.score) for a in answers] == [(first, 2)]
+        stored = list(db.session.scalars(select(ScanAnswer)))
+        assert [(a.item_id, a.score) for a in stored] == [(first, 2)]
         assert db.session.scalar(select(ScanResponse)).submitted_at is None
     page = partner.get("/samenwerken/scan/deelnemen")
     assert page.status_code == 200 and "Uw concept is bewaard" in page.get_data(as_text=True)
@@ -519,8 +519,8 @@ def test_change_since_previous_round(app, client, login_as):
         second = services.create_round("Tweede", None, first.partner_ids, today, today + timedelta(days=20),
                                        True, None)
         invitation, _ = services.invite(second.parties[1], "Wim", None, None)
-        services.save_answers(invitation, {
-            i.id: services.AnswerValue(score=4) for i in second.questionnaire.items if i.kind == STATEMENT
+        answers.save_answers(invitation, {
+            i.id: answers.AnswerValue(score=4) for i in second.questionnaire.items if i.kind == STATEMENT
         }, submit=True)
         services.reveal(second, None, True)
         result = compute(second)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from collaboration.scan import services
+from collaboration.scan import answers, services
 from collaboration.scan.models import OPEN, ScanRound
 from crm.db import db, utcnow
 from crm.network.models import Partner
@@ -102,14 +102,14 @@ def seed_demo() -> None:
             if item.kind == OPEN:
                 texts = OPEN_ANSWERS[key][item.position] if item.position < 3 else ()
                 text = texts[n] if n < len(texts) else ""
-                values[item.id] = services.AnswerValue(comment=text)
+                values[item.id] = answers.AnswerValue(comment=text)
             elif rng.random() < 0.06:
-                values[item.id] = services.AnswerValue(dont_know=True)
+                values[item.id] = answers.AnswerValue(dont_know=True)
             else:
                 tendency = TENDENCIES[key][aspects.index(item.aspect)]
-                values[item.id] = services.AnswerValue(score=_score(rng, tendency))
+                values[item.id] = answers.AnswerValue(score=_score(rng, tendency))
         invitation.opened_at = invitation.exchanged_at = closed_at - timedelta(days=12)
-        services.save_answers(invitation, values, submit=True, now=closed_at - timedelta(days=10 - n))
+        answers.save_answers(invitation, values, submit=True, now=closed_at - timedelta(days=10 - n))
     done.revealed_at = closed_at + timedelta(days=2)
     done.revealed_by_id = duo_id
     done.outcome = ("Afgesproken: het consultatiebureau en de bibliotheek koppelen elke maand terug welke "
@@ -128,8 +128,8 @@ def seed_demo() -> None:
     statements = current.questionnaire.statements
     for invitation, count, submit in ((els, len(statements), True), (karim, 8, False)):
         invitation.opened_at = invitation.exchanged_at = utcnow() - timedelta(days=3)
-        values = {item.id: services.AnswerValue(score=_score(rng, 3.6)) for item in statements[:count]}
-        services.save_answers(invitation, values, submit=submit)
+        values = {item.id: answers.AnswerValue(score=_score(rng, 3.6)) for item in statements[:count]}
+        answers.save_answers(invitation, values, submit=submit)
     ukkepuk = next(p for p in current.parties if p.name == "Kinderopvang De Ukkepuk")
     services.invite(ukkepuk, "Naima Ouali", "naima@ukkepuk.example", duo_id)
     db.session.flush()
