@@ -275,6 +275,10 @@ def test_token_is_swapped_for_a_session_and_dropped_from_the_url(app):
     assert response.headers["Location"].endswith("/samenwerken/scan/deelnemen")
     page = client.get("/samenwerken/scan/deelnemen")
     assert page.status_code == 200
+    # Clicking the link again on the same device just continues; elsewhere it is used up.
+    assert client.get(f"/samenwerken/scan/uitnodiging/{token}").status_code == 302
+    assert client.get("/samenwerken/scan/deelnemen").status_code == 200
+    _bad_token_page(app, token)
     html = page.get_data(as_text=True)
     assert "Welkom, Piet Partner" in html and "Waarom: we willen leren." in html
     with store(app) as db:

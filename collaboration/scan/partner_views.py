@@ -47,6 +47,10 @@ def invitation_open(token: str):
     """Swap the link's token for a session and continue on an address without the token."""
     if current_user and current_user.is_authenticated:
         return render_template("collaboration/scan/staff_notice.html")
+    current = services.invitation_for_session(session.get(SESSION_KEY), session.get(SESSION_GEN))
+    if current is not None and current.token_hash == services.hash_token(token):
+        # The same person clicks their link again on the device where they used it.
+        return redirect(url_for("collaboration.scan_partner_form"))
     db.session.rollback()
     with immediate_writes():
         invitation = services.find_by_token(token)
