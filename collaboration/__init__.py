@@ -5,18 +5,21 @@ from crm import roles
 from crm.registry import MenuItem, Registry
 
 URL_PREFIX = "/samenwerken"
-MODEL_MODULES = ("collaboration.models",)
+MODEL_MODULES = ("collaboration.models", "collaboration.scan.models")
 
 
 def make_blueprint():
     # Importing the view modules attaches their routes to the one ``collaboration`` blueprint.
     from collaboration import assessment_views, calendar_views, views  # noqa: F401
     from collaboration.blueprint import bp
+    from collaboration.scan import partner_views  # noqa: F401
+    from collaboration.scan import views as scan_views  # noqa: F401
 
     return bp
 
 
 def register(registry: Registry) -> None:
+    import collaboration.scan
     from collaboration.setup import register_instruments
 
     registry.add_menu_item(
@@ -24,3 +27,4 @@ def register(registry: Registry) -> None:
                  active_prefix="collaboration.")
     )
     register_instruments(registry)
+    collaboration.scan.register(registry)

@@ -1,9 +1,9 @@
 # ruff: noqa
 """initial schema
 
-Revision ID: 45a7082253fd
+Revision ID: 3f646bdc4811
 Revises: 
-Create Date: 2026-11-25 19:49:11.456621
+Create Date: 2026-11-25 19:53:57.397457
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '45a7082253fd'
+revision = '3f646bdc4811'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -358,6 +358,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_crm_phase_progress_phase'), ['phase'], unique=False)
         batch_op.create_index(batch_op.f('ix_crm_phase_progress_theme'), ['theme'], unique=False)
 
+    op.create_table('crm_scan_questionnaire',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('intro', sa.Text(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['crm_user.id'], name=op.f('fk_crm_scan_questionnaire_created_by_id_crm_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_scan_questionnaire')),
+    sa.UniqueConstraint('number', name=op.f('uq_crm_scan_questionnaire_number'))
+    )
     op.create_table('crm_step_check',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('step_number', sa.Integer(), nullable=False),
@@ -463,11 +475,158 @@ def upgrade():
     with op.batch_alter_table('crm_interaction_partner', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_crm_interaction_partner_partner_id'), ['partner_id'], unique=False)
 
+    op.create_table('crm_scan_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('questionnaire_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('aspect', sa.String(length=20), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['questionnaire_id'], ['crm_scan_questionnaire.id'], name=op.f('fk_crm_scan_item_questionnaire_id_crm_scan_questionnaire'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_scan_item'))
+    )
+    with op.batch_alter_table('crm_scan_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_scan_item_questionnaire_id'), ['questionnaire_id'], unique=False)
+
+    op.create_table('crm_scan_round',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('purpose', sa.Text(), nullable=True),
+    sa.Column('questionnaire_id', sa.Integer(), nullable=False),
+    sa.Column('collaboration_key', sa.String(length=400), nullable=False),
+    sa.Column('opens_on', sa.Date(), nullable=False),
+    sa.Column('closes_on', sa.Date(), nullable=False),
+    sa.Column('partners_may_see_results', sa.Boolean(), nullable=False),
+    sa.Column('revealed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revealed_by_id', sa.Integer(), nullable=True),
+    sa.Column('outcome', sa.Text(), nullable=True),
+    sa.Column('agreement_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('theme', sa.String(length=32), nullable=False),
+    sa.Column('phase', sa.String(length=32), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('closes_on >= opens_on', name=op.f('ck_crm_scan_round_dates')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['crm_user.id'], name=op.f('fk_crm_scan_round_created_by_id_crm_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['questionnaire_id'], ['crm_scan_questionnaire.id'], name=op.f('fk_crm_scan_round_questionnaire_id_crm_scan_questionnaire'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['revealed_by_id'], ['crm_user.id'], name=op.f('fk_crm_scan_round_revealed_by_id_crm_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_scan_round'))
+    )
+    with op.batch_alter_table('crm_scan_round', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_scan_round_closes_on'), ['closes_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_scan_round_collaboration_key'), ['collaboration_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_scan_round_phase'), ['phase'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_scan_round_questionnaire_id'), ['questionnaire_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_scan_round_theme'), ['theme'], unique=False)
+
+    op.create_table('crm_scan_party',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('partner_id', sa.Integer(), nullable=True),
+    sa.Column('is_library', sa.Boolean(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['partner_id'], ['crm_partner.id'], name=op.f('fk_crm_scan_party_partner_id_crm_partner'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['round_id'], ['crm_scan_round.id'], name=op.f('fk_crm_scan_party_round_id_crm_scan_round'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_scan_party')),
+    sa.UniqueConstraint('round_id', 'partner_id', name='uq_crm_scan_party_round_partner')
+    )
+    with op.batch_alter_table('crm_scan_party', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_scan_party_partner_id'), ['partner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_scan_party_round_id'), ['round_id'], unique=False)
+
+    op.create_table('crm_scan_invitation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('party_id', sa.Integer(), nullable=False),
+    sa.Column('person_name', sa.String(length=200), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('exchanged_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('draft_saved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('invited_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['invited_by_id'], ['crm_user.id'], name=op.f('fk_crm_scan_invitation_invited_by_id_crm_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['party_id'], ['crm_scan_party.id'], name=op.f('fk_crm_scan_invitation_party_id_crm_scan_party'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_scan_invitation')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_crm_scan_invitation_token_hash'))
+    )
+    with op.batch_alter_table('crm_scan_invitation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_scan_invitation_party_id'), ['party_id'], unique=False)
+
+    op.create_table('crm_scan_response',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('invitation_id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['invitation_id'], ['crm_scan_invitation.id'], name=op.f('fk_crm_scan_response_invitation_id_crm_scan_invitation'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['round_id'], ['crm_scan_round.id'], name=op.f('fk_crm_scan_response_round_id_crm_scan_round'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_scan_response')),
+    sa.UniqueConstraint('invitation_id', name=op.f('uq_crm_scan_response_invitation_id'))
+    )
+    with op.batch_alter_table('crm_scan_response', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_scan_response_round_id'), ['round_id'], unique=False)
+
+    op.create_table('crm_scan_answer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('response_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=True),
+    sa.Column('dont_know', sa.Boolean(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.CheckConstraint('score IS NULL OR (score >= 1 AND score <= 5)', name=op.f('ck_crm_scan_answer_score_range')),
+    sa.ForeignKeyConstraint(['item_id'], ['crm_scan_item.id'], name=op.f('fk_crm_scan_answer_item_id_crm_scan_item'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['response_id'], ['crm_scan_response.id'], name=op.f('fk_crm_scan_answer_response_id_crm_scan_response'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_scan_answer')),
+    sa.UniqueConstraint('response_id', 'item_id', name='uq_crm_scan_answer_response_item')
+    )
+    with op.batch_alter_table('crm_scan_answer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_scan_answer_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_scan_answer_response_id'), ['response_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('crm_scan_answer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_scan_answer_response_id'))
+        batch_op.drop_index(batch_op.f('ix_crm_scan_answer_item_id'))
+
+    op.drop_table('crm_scan_answer')
+    with op.batch_alter_table('crm_scan_response', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_scan_response_round_id'))
+
+    op.drop_table('crm_scan_response')
+    with op.batch_alter_table('crm_scan_invitation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_scan_invitation_party_id'))
+
+    op.drop_table('crm_scan_invitation')
+    with op.batch_alter_table('crm_scan_party', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_scan_party_round_id'))
+        batch_op.drop_index(batch_op.f('ix_crm_scan_party_partner_id'))
+
+    op.drop_table('crm_scan_party')
+    with op.batch_alter_table('crm_scan_round', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_scan_round_theme'))
+        batch_op.drop_index(batch_op.f('ix_crm_scan_round_questionnaire_id'))
+        batch_op.drop_index(batch_op.f('ix_crm_scan_round_phase'))
+        batch_op.drop_index(batch_op.f('ix_crm_scan_round_collaboration_key'))
+        batch_op.drop_index(batch_op.f('ix_crm_scan_round_closes_on'))
+
+    op.drop_table('crm_scan_round')
+    with op.batch_alter_table('crm_scan_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_scan_item_questionnaire_id'))
+
+    op.drop_table('crm_scan_item')
     with op.batch_alter_table('crm_interaction_partner', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_crm_interaction_partner_partner_id'))
 
@@ -500,6 +659,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_crm_step_check_phase'))
 
     op.drop_table('crm_step_check')
+    op.drop_table('crm_scan_questionnaire')
     with op.batch_alter_table('crm_phase_progress', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_crm_phase_progress_theme'))
         batch_op.drop_index(batch_op.f('ix_crm_phase_progress_phase'))
