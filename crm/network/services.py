@@ -1,0 +1,500 @@
+"""Partners, people and contact moments: saving, listing, searching, follow-ups."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Select, String, cast, delete, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from crm.db import db, utcnow
+from crm.guide import Phase, Theme
+from crm.network.models import (
+    STATUS_LABELS,
+    Affiliation,
+    Contact,
+    Interaction,
+    Partner,
+    PartnerStatusChange,
+    interaction_contacts,
+    interaction_partners,
+)
+
+STALE_MESSAGE = ("Iemand anders heeft dit intussen gewijzigd. Je wijzigingen zijn niet opgeslagen. "
+                 "Hieronder zie je wat er nu staat; pas je invoer aan en sla opnieuw op, of laad de "
+                 "pagina opnieuw.")
+
+
+class NetworkError(ValueError):
+    """A problem the user can fix; ``field`` names the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class StaleRecord(NetworkError):
+    """The record changed since the form was shown (optimistic locking)."""
+
+    def __init__(self, current: dict):
+        super().__init__(STALE_MESSAGE)
+        self.current = current
+
+
+def check_version(record, submitted, fields: dict[str, str] | None = None) -> None:
+    """Raise ``StaleRecord`` when ``submitted`` (the form's version) is not the stored one.
+
+    ``fields`` maps attribute → Dutch label; the exception carries their current values
+    so the page can show what the other person changed.
+    """
+    try:
+        version = int(submitted)
+    except (TypeError, ValueError):
+        version = -1
+    if record.version != version:
+        current = {label: _show(getattr(record, attr, None)) for attr, label in (fields or {}).items()}
+        raise StaleRecord(current)
+
+
+def _show(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
+
+
+def clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def parse_tags(text: str | None) -> list[str]:
+    seen: list[str] = []
+    for part in re.split(r"[,;]", text or ""):
+        tag = " ".join(part.strip().lower().split())[:40]
+        if tag and tag not in seen:
+            seen.append(tag)
+    return seen
+
+
+def json_list_contains(column, value: str):
+    """Portable 'JSON list contains this string' for SQLite and PostgreSQL."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return cast(column, String).like(f'%"{escaped}"%')
+
+
+def like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+# -- partners ------------------------------------------------------------------------------
+PARTNER_FIELDS = {
+    "name": "Naam", "kind": "Soort", "internal": "Intern", "status": "Status",
+    "offer": "Aanbod voor gezinnen",
+    "how_to_refer": "Zo verwijs je", "address": "Adres", "place": "Plaats", "website": "Website",
+    "phone": "Telefoon", "email": "E-mailadres", "tags": "Labels", "notes": "Notities",
+}
+
+
+@dataclass
+class PartnerData:
+    name: str
+    kind: str
+    internal: bool = False
+    status: str = "prospect"
+    offer: str | None = None
+    how_to_refer: str | None = None
+    address: str | None = None
+    place: str | None = None
+    website: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    tags: list[str] | None = None
+    notes: str | None = None
+    theme: str | None = None
+    phase: str | None = None
+
+
+def save_partner(partner: Partner | None, data: PartnerData, actor_id: int | None,
+                 version=None) -> Partner:
+    name = clean(data.name)
+    if not name:
+        raise NetworkError("Vul de naam in.", "name")
+    if data.status not in STATUS_LABELS:
+        raise NetworkError("Kies een status uit de lijst.", "status")
+    if partner is None:
+        partner = Partner()
+        db.session.add(partner)
+        old_status = None
+    else:
+        check_version(partner, version, PARTNER_FIELDS)
+        old_status = partner.status
+    for attr in ("offer", "how_to_refer", "address", "place", "website", "phone", "email", "notes"):
+        setattr(partner, attr, clean(getattr(data, attr)))
+    partner.name, partner.kind = name, data.kind
+    partner.internal, partner.status = bool(data.internal), data.status
+    partner.tags = list(data.tags or [])
+    if data.theme:
+        partner.theme = data.theme
+    if data.phase:
+        partner.phase = data.phase
+    if old_status != data.status:
+        partner.status_changes.append(PartnerStatusChange(status=data.status, changed_by_id=actor_id,
+                                                          changed_at=utcnow()))
+    db.session.flush()
+    return partner
+
+
+def delete_partner(partner: Partner) -> None:
+    db.session.delete(partner)
+    db.session.flush()
+
+
+PARTNER_SORTS = {
+    "naam": Partner.name, "-naam": Partner.name.desc(),
+    "soort": Partner.kind, "status": Partner.status,
+    "plaats": Partner.place, "-gewijzigd": Partner.updated_at.desc(), "gewijzigd": Partner.updated_at,
+}
+
+
+def partner_query(q: str | None = None, kind: str | None = None, status: str | None = None,
+                  internal: str | None = None, tag: str | None = None, sort: str | None = None) -> Select:
+    stmt = select(Partner)
+    if q:
+        pattern = like(q)
+        stmt = stmt.where(or_(func.lower(Partner.name).like(pattern, escape="\\"),
+                              func.lower(Partner.place).like(pattern, escape="\\"),
+                              func.lower(Partner.offer).like(pattern, escape="\\")))
+    if kind:
+        stmt = stmt.where(Partner.kind == kind)
+    if status:
+        stmt = stmt.where(Partner.status == status)
+    if internal == "intern":
+        stmt = stmt.where(Partner.internal.is_(True))
+    elif internal == "extern":
+        stmt = stmt.where(Partner.internal.is_(False))
+    if tag:
+        stmt = stmt.where(json_list_contains(Partner.tags, tag.strip().lower()))
+    order = PARTNER_SORTS.get(sort or "naam", Partner.name)
+    return stmt.order_by(order, Partner.id)
+
+
+def all_tags(limit: int = 200) -> list[str]:
+    """Every label in use (read from the partners that have labels; fine for a library's scale)."""
+    tags: set[str] = set()
+    rows = db.session.scalars(select(Partner.tags).where(cast(Partner.tags, String).like('%"%')).limit(2000))
+    for row in rows:
+        tags.update(row or [])
+    return sorted(tags)[:limit]
+
+
+def partner_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Partner.id, Partner.name, Partner.place).order_by(Partner.name))
+    return [(r.id, f"{r.name} ({r.place})" if r.place else r.name) for r in rows]
+
+
+# -- people -------------------------------------------------------------------------------------
+CONTACT_FIELDS = {
+    "name": "Naam", "email": "E-mailadres", "phone": "Telefoon", "position": "Positie",
+    "domains": "Beleidsdomeinen", "influence": "Invloed", "interest": "Belang", "warmth": "Relatie",
+    "knowledge": "Wat weten ze al", "interests": "Belangen", "hook": "Haakje", "known_by": "Wie kent hen",
+    "valuable": "Waardevol", "evaluation": "Evaluatie", "notes": "Notities",
+}
+
+
+@dataclass
+class ContactData:
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    position: str | None = None
+    domains: list[str] | None = None
+    influence: int | None = None
+    interest: int | None = None
+    warmth: str | None = None
+    knowledge: str | None = None
+    interests: str | None = None
+    hook: str | None = None
+    known_by: str | None = None
+    valuable: bool | None = None
+    evaluation: str | None = None
+    notes: str | None = None
+    theme: str | None = None
+    phase: str | None = None
+
+
+def save_contact(contact: Contact | None, data: ContactData, version=None) -> Contact:
+    name = clean(data.name)
+    if not name:
+        raise NetworkError("Vul de naam in.", "name")
+    for attr, label in (("influence", "invloed"), ("interest", "belang")):
+        value = getattr(data, attr)
+        if value is not None and not 1 <= int(value) <= 5:
+            raise NetworkError(f"Kies voor {label} een getal van 1 tot en met 5.", attr)
+    if contact is None:
+        contact = Contact()
+        db.session.add(contact)
+    else:
+        if contact.erased_at is not None:
+            raise NetworkError("Deze persoon is gewist en kan niet meer worden gewijzigd.")
+        check_version(contact, version, CONTACT_FIELDS)
+    contact.name = name
+    contact.email = (clean(data.email) or "").lower() or None
+    for attr in ("phone", "position", "warmth", "knowledge", "interests", "hook", "known_by",
+                 "evaluation", "notes"):
+        setattr(contact, attr, clean(getattr(data, attr)))
+    contact.domains = list(data.domains or [])
+    contact.influence, contact.interest, contact.valuable = data.influence, data.interest, data.valuable
+    if data.theme:
+        contact.theme = data.theme
+    if data.phase:
+        contact.phase = data.phase
+    db.session.flush()
+    return contact
+
+
+def add_affiliation(contact: Contact, partner_id: int, function: str | None = None,
+                    department: str | None = None, start_date: date | None = None,
+                    end_date: date | None = None) -> Affiliation:
+    partner = db.session.get(Partner, partner_id) if partner_id else None
+    if partner is None:
+        raise NetworkError("Kies een organisatie.", "partner_id")
+    if start_date and end_date and end_date < start_date:
+        raise NetworkError("De einddatum ligt vóór de begindatum.", "end_date")
+    link = Affiliation(contact=contact, partner=partner, function=clean(function),
+                       department=clean(department), start_date=start_date, end_date=end_date)
+    db.session.add(link)
+    db.session.flush()
+    return link
+
+
+CONTACT_SORTS = {
+    "naam": Contact.name, "-naam": Contact.name.desc(), "positie": Contact.position,
+    "-invloed": Contact.influence.desc(), "-belang": Contact.interest.desc(),
+    "-gewijzigd": Contact.updated_at.desc(),
+}
+
+
+def contact_query(q: str | None = None, partner_id: int | None = None, position: str | None = None,
+                  domain: str | None = None, warmth: str | None = None, sort: str | None = None,
+                  municipal: bool = False) -> Select:
+    stmt = select(Contact).options(selectinload(Contact.affiliations).selectinload(Affiliation.partner))
+    if q:
+        pattern = like(q)
+        stmt = stmt.where(or_(func.lower(Contact.name).like(pattern, escape="\\"),
+                              func.lower(Contact.email).like(pattern, escape="\\")))
+    if partner_id:
+        linked = select(Affiliation.contact_id).where(Affiliation.partner_id == partner_id)
+        stmt = stmt.where(Contact.id.in_(linked))
+    if municipal:
+        from crm.network.models import MUNICIPALITY_KIND
+
+        stmt = stmt.where(Contact.id.in_(
+            select(Affiliation.contact_id).join(Partner).where(Partner.kind == MUNICIPALITY_KIND)
+        ))
+    if position:
+        stmt = stmt.where(Contact.position == position)
+    if domain:
+        stmt = stmt.where(json_list_contains(Contact.domains, domain))
+    if warmth:
+        stmt = stmt.where(Contact.warmth == warmth)
+    order = CONTACT_SORTS.get(sort or "naam", Contact.name)
+    return stmt.order_by(order, Contact.id)
+
+
+def contact_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Contact.id, Contact.name).where(Contact.erased_at.is_(None)).order_by(Contact.name)
+    )
+    return [(r.id, r.name) for r in rows]
+
+
+# -- contact moments ---------------------------------------------------------------------------
+INTERACTION_FIELDS = {
+    "kind": "Soort", "occurred_on": "Datum", "summary": "Samenvatting", "outcome": "Uitkomst",
+    "key_message": "Kernboodschap", "library_people": "Vanuit de bibliotheek", "follow_up": "Opvolging",
+    "follow_up_due": "Opvolgen vóór",
+}
+
+
+@dataclass
+class InteractionData:
+    kind: str
+    occurred_on: date
+    summary: str
+    contact_ids: list[int]
+    partner_ids: list[int]
+    outcome: str | None = None
+    key_message: str | None = None
+    library_people: str | None = None
+    follow_up: str | None = None
+    follow_up_due: date | None = None
+    follow_up_owner_id: int | None = None
+    theme: str | None = None
+    phase: str | None = None
+
+
+def save_interaction(interaction: Interaction | None, data: InteractionData, actor_id: int | None,
+                     version=None) -> Interaction:
+    if not clean(data.summary):
+        raise NetworkError("Vul in waar het over ging.", "summary")
+    if not data.contact_ids and not data.partner_ids:
+        raise NetworkError("Kies met wie je contact had: een persoon of een organisatie.", "contact_ids")
+    if data.follow_up_due and not (clean(data.follow_up)):
+        raise NetworkError("Schrijf op wat er opgevolgd moet worden.", "follow_up")
+    if interaction is None:
+        interaction = Interaction(owner_id=actor_id)
+        db.session.add(interaction)
+    else:
+        check_version(interaction, version, INTERACTION_FIELDS)
+    interaction.kind, interaction.occurred_on = data.kind, data.occurred_on
+    for attr in ("summary", "outcome", "key_message", "library_people", "follow_up"):
+        setattr(interaction, attr, clean(getattr(data, attr)))
+    if interaction.follow_up_due != data.follow_up_due or interaction.follow_up_owner_id != (
+        data.follow_up_owner_id or actor_id
+    ):
+        interaction.follow_up_done_at = None
+    interaction.follow_up_due = data.follow_up_due
+    interaction.follow_up_owner_id = (data.follow_up_owner_id or actor_id) if (
+        data.follow_up_due or clean(data.follow_up)) else None
+    contacts = select(Contact).where(Contact.id.in_(data.contact_ids or []))
+    partners = select(Partner).where(Partner.id.in_(data.partner_ids or []))
+    interaction.contacts = list(db.session.scalars(contacts))
+    interaction.partners = list(db.session.scalars(partners))
+    if data.theme:
+        interaction.theme = data.theme
+    if data.phase:
+        interaction.phase = data.phase
+    db.session.flush()
+    return interaction
+
+
+def mark_done(interaction: Interaction, actor_id: int | None) -> None:
+    interaction.follow_up_done_at = utcnow()
+    interaction.follow_up_done_by_id = actor_id
+    db.session.flush()
+
+
+def reopen(interaction: Interaction) -> None:
+    interaction.follow_up_done_at = None
+    interaction.follow_up_done_by_id = None
+    db.session.flush()
+
+
+def delete_interaction(interaction: Interaction) -> None:
+    db.session.delete(interaction)
+    db.session.flush()
+
+
+INTERACTION_SORTS = {"-datum": Interaction.occurred_on.desc(), "datum": Interaction.occurred_on,
+                     "opvolgen": Interaction.follow_up_due, "soort": Interaction.kind}
+
+
+def interaction_query(q: str | None = None, kind: str | None = None, partner_id: int | None = None,
+                      contact_id: int | None = None, open_only: bool = False, owner_id: int | None = None,
+                      sort: str | None = None) -> Select:
+    stmt = select(Interaction).options(
+        selectinload(Interaction.contacts), selectinload(Interaction.partners),
+        selectinload(Interaction.follow_up_owner),
+    )
+    if q:
+        pattern = like(q)
+        stmt = stmt.where(or_(func.lower(Interaction.summary).like(pattern, escape="\\"),
+                              func.lower(Interaction.outcome).like(pattern, escape="\\")))
+    if kind:
+        stmt = stmt.where(Interaction.kind == kind)
+    if partner_id:
+        lk = interaction_partners.c
+        stmt = stmt.where(Interaction.id.in_(select(lk.interaction_id).where(lk.partner_id == partner_id)))
+    if contact_id:
+        lk = interaction_contacts.c
+        stmt = stmt.where(Interaction.id.in_(select(lk.interaction_id).where(lk.contact_id == contact_id)))
+    if open_only:
+        stmt = stmt.where(Interaction.follow_up_due.is_not(None), Interaction.follow_up_done_at.is_(None))
+    if owner_id:
+        stmt = stmt.where(Interaction.follow_up_owner_id == owner_id)
+    order = INTERACTION_SORTS.get(sort or "-datum", Interaction.occurred_on.desc())
+    return stmt.order_by(order, Interaction.id.desc())
+
+
+def follow_ups_for(user_id: int, today: date | None = None, ahead_days: int = 7, limit: int = 20):
+    """Open follow-ups of a user that are overdue or due within ``ahead_days``, soonest first."""
+    today = today or date.today()
+    stmt = (
+        select(Interaction)
+        .options(selectinload(Interaction.contacts), selectinload(Interaction.partners))
+        .where(Interaction.follow_up_owner_id == user_id, Interaction.follow_up_done_at.is_(None),
+               Interaction.follow_up_due.is_not(None),
+               Interaction.follow_up_due <= today + timedelta(days=ahead_days))
+        .order_by(Interaction.follow_up_due, Interaction.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+# -- one search box ---------------------------------------------------------------------------
+def search(q: str, limit: int = 20) -> dict:
+    q = (q or "").strip()
+    if len(q) < 2:
+        return {"partners": [], "contacts": [], "interactions": []}
+    partners = db.session.scalars(partner_query(q=q).limit(limit)).all()
+    contacts = db.session.scalars(contact_query(q=q).where(Contact.erased_at.is_(None)).limit(limit)).all()
+    interactions = db.session.scalars(interaction_query(q=q).limit(limit)).all()
+    return {"partners": partners, "contacts": contacts, "interactions": interactions}
+
+
+# -- frontoffice directory ---------------------------------------------------------------------
+def directory_query(q: str | None = None, kind: str | None = None) -> Select:
+    """Active partners with what they offer families; only public organisation details."""
+    stmt = select(Partner).where(Partner.status == "actief")
+    if q:
+        pattern = like(q)
+        stmt = stmt.where(or_(func.lower(Partner.name).like(pattern, escape="\\"),
+                              func.lower(Partner.offer).like(pattern, escape="\\"),
+                              func.lower(Partner.place).like(pattern, escape="\\"),
+                              json_list_contains(Partner.tags, q.strip().lower())))
+    if kind:
+        stmt = stmt.where(Partner.kind == kind)
+    return stmt.order_by(Partner.kind, Partner.name)
+
+
+# -- retention ----------------------------------------------------------------------------------
+RETENTION_KEY = "interaction_retention_months"
+
+
+def purge_interactions(now: datetime, months: int) -> int:
+    """Delete contact moments that happened more than ``months`` months before ``now``."""
+    cutoff = (now - timedelta(days=round(months * 30.44))).date()
+    ids = select(Interaction.id).where(Interaction.occurred_on < cutoff)
+    db.session.execute(delete(interaction_contacts).where(interaction_contacts.c.interaction_id.in_(ids)))
+    db.session.execute(delete(interaction_partners).where(interaction_partners.c.interaction_id.in_(ids)))
+    result = db.session.execute(delete(Interaction).where(Interaction.occurred_on < cutoff),
+                                execution_options={"synchronize_session": False})
+    db.session.flush()
+    return result.rowcount or 0
+
+
+# -- phase records --------------------------------------------------------------------------------
+def records_of(model, theme: Theme, phase: Phase, limit: int = 50) -> list:
+    stmt = (select(model).where(model.theme == theme.value, model.phase == phase.value)
+            .order_by(model.created_at.desc()).limit(limit))
+    if model is Contact:
+        stmt = stmt.where(Contact.erased_at.is_(None))
+    return list(db.session.scalars(stmt))
+
+
+def counts() -> dict:
+    return {
+        "partners": db.session.scalar(select(func.count(Partner.id))),
+        "contacts": db.session.scalar(select(func.count(Contact.id)).where(Contact.erased_at.is_(None))),
+        "interactions": db.session.scalar(select(func.count(Interaction.id))),
+    }
+
