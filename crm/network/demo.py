@@ -20,7 +20,8 @@ PARTNERS = (
      "Verwijs naar het Sociaal Loket, Stadhuisplein 1, of bel 14 0123.", ["lobby", "armoede"]),
     ("Consultatiebureau Rivierstad (JGZ)", "consultatiebureau", False, "actief", "Rivierstad",
      "Jeugdgezondheidszorg voor kinderen van 0 tot 4 jaar; BoekStart-koffertje bij 3 maanden.",
-     "Ouders maken zelf een afspraak; bij twijfel over taal geeft de JGZ-verpleegkundige een warme overdracht.",
+     "Ouders maken zelf een afspraak; bij twijfel over taal geeft de JGZ-verpleegkundige "
+     "een warme overdracht.",
      ["boekstart", "jgz"]),
     ("Kinderopvang De Ukkepuk", "kinderopvang", False, "actief", "Rivierstad",
      "Dagopvang voor kinderen van 0 tot 4 jaar, voorleesmomenten met de bibliotheek.",
@@ -82,7 +83,8 @@ PEOPLE = (
      "Wethouder onderwijs, jeugd en bibliotheek",
      "Kent de bibliotheek van de leesbevordering; gezinsaanpak nog niet als geheel.",
      "Collegeprogramma: 'ieder kind een goede start'."),
-    ("Ahmed Yilmaz", "a.yilmaz@rivierstad.example", "010 555 01 22", "beleidsmedewerker", ["onderwijs", "vve"],
+    ("Ahmed Yilmaz", "a.yilmaz@rivierstad.example", "010 555 01 22", "beleidsmedewerker",
+     ["onderwijs", "vve"],
      3, 5, "warm", MUNICIPALITY, "Beleidsmedewerker onderwijs en VVE",
      "Werkt aan de nieuwe Lokale Educatieve Agenda; kent BoekStart.", "VVE-bereik verhogen."),
     ("Ingrid de Boer", "i.deboer@rivierstad.example", "010 555 01 35", "beleidsmedewerker",
@@ -97,8 +99,10 @@ PEOPLE = (
     ("Linda Smit", "linda@ukkepuk.example", "010 555 03 11", "manager", ["vve"], 2, 4, "warm",
      "Kinderopvang De Ukkepuk", "Locatiemanager", "Doet mee met BoekStart in de kinderopvang.", None),
     ("Youssef Amrani", "y.amrani@welzijnrivierstad.example", "010 555 04 40", "coordinator",
-     ["welzijn", "participatie"], 2, 4, "lauw", "Welzijn Rivierstad", "Coördinator VoorleesExpress", None, None),
-    ("Hanneke Visser", "directie@regenboog.example", "010 555 05 50", "directeur", ["onderwijs"], 3, 3, "lauw",
+     ["welzijn", "participatie"], 2, 4, "lauw", "Welzijn Rivierstad", "Coördinator VoorleesExpress",
+     None, None),
+    ("Hanneke Visser", "directie@regenboog.example", "010 555 05 50", "directeur", ["onderwijs"], 3, 3,
+     "lauw",
      "Basisschool De Regenboog", "Directeur", None, "Ouderbetrokkenheid bij lezen."),
     ("Joke Mulder", "joke@voedselbank-rivierstad.example", None, "coordinator", ["armoede"], 1, 3, "warm",
      "Voedselbank Rivierstad", "Coördinator uitgiftepunt", None, None),
@@ -113,7 +117,8 @@ def seed_network_demo() -> None:
     for name, kind, internal, status, place, offer, refer, tags in PARTNERS:
         partner = db.session.scalar(select(Partner).where(Partner.name == name))
         if partner is None:
-            partner = Partner(name=name, kind=kind, internal=internal, status=status, place=place, offer=offer,
+            partner = Partner(name=name, kind=kind, internal=internal, status=status, place=place,
+                              offer=offer,
                               how_to_refer=refer, tags=tags, phone="010 555 00 00",
                               email=f"info@{kind}.example", website=f"https://www.{kind}.example")
             partner.status_changes.append(PartnerStatusChange(status=status))

@@ -128,7 +128,7 @@ class ContactForm(VersionedForm):
 
 class AffiliationForm(BaseForm):
     partner_id = SelectField("Organisatie", coerce=_int_or_none, validate_choice=False,
-                             validators=[required("de organisatie")])
+                             validators=[chosen("de organisatie")])
     function = StringField("Functie", validators=[optional(), max_length(120)])
     department = StringField("Afdeling", validators=[optional(), max_length(120)])
     start_date = DateField("Vanaf", validators=[optional()], format="%Y-%m-%d")

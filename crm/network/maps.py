@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
 from sqlalchemy import select
@@ -51,57 +50,64 @@ def _short(text: str, n: int = 26) -> str:
 
 
 def draw_map(groups: dict):
-    fig, ax = new_figure(11, 8.5)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.add_patch(_circle(0, 0, 0.28, "#0b5c6b"))
-    ax.text(0, 0, "Gezins-\naanpak", ha="center", va="center", color="white", fontsize=11, weight="bold")
+    """A two-sided tree: internal partners to the left, external kinds and partners to the right.
+
+    Every partner gets its own row, so no two labels overlap whatever the number.
+    """
     too_many = len(groups["internal"]) + sum(len(v) for v in groups["external"].values()) > MAX_NODES
-    # internal partners on the left half, external kinds around the right half
-    _draw_side(ax, [("Intern", groups["internal"])], 100, 260, too_many, side="left")
-    _draw_side(ax, list(groups["external"].items()), -80, 80, too_many, side="right")
+    left = [("Intern", groups["internal"])] if groups["internal"] else []
+    right = [(label, items) for label, items in groups["external"].items() if items]
+    rows_needed = max(_rows(left, too_many), _rows(right, too_many), 6)
+    fig, ax = new_figure(11, max(5.5, 0.24 * rows_needed + 1.5))
+    ax.axis("off")
+    ax.set_xlim(-3.4, 3.4)
+    ax.set_ylim(-0.55 * rows_needed - 1.2, 0.55 * rows_needed + 0.6)
+    _draw_tree(ax, left, -1, too_many, rows_needed)
+    _draw_tree(ax, right, 1, too_many, rows_needed)
+    ax.text(0, 0, "Gezins-\naanpak", ha="center", va="center", color="white", fontsize=11, weight="bold",
+            bbox={"boxstyle": "circle,pad=0.6", "fc": "#0b5c6b", "ec": "#0b5c6b"}, zorder=5)
+    top = 0.55 * rows_needed + 0.3
+    ax.text(-2.2, top, "Intern", fontsize=12, weight="bold", ha="center")
+    ax.text(2.2, top, "Extern", fontsize=12, weight="bold", ha="center")
     for status, label in PARTNER_STATUSES:
         colour, marker = STATUS_STYLE[status]
         ax.scatter([], [], c=colour, marker=marker, s=50, label=label)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.08), ncol=5, frameon=False, title="Status")
-    ax.set_xlim(-2.6, 2.6)
-    ax.set_ylim(-1.9, 1.9)
-    ax.text(-1.9, 1.75, "Intern", fontsize=12, weight="bold", ha="center")
-    ax.text(1.9, 1.75, "Extern", fontsize=12, weight="bold", ha="center")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=5, frameon=False, title="Status")
     return fig
 
 
-def _circle(x, y, r, colour):
-    from matplotlib.patches import Circle
+def _rows(groups, too_many: bool) -> int:
+    if too_many:
+        return len(groups)
+    return sum(len(items) for _, items in groups) + max(len(groups) - 1, 0)
 
-    return Circle((x, y), r, color=colour, zorder=3)
 
-
-def _draw_side(ax, groups, start_deg, end_deg, too_many, side):
-    groups = [(label, items) for label, items in groups if items]
+def _draw_tree(ax, groups, side: int, too_many: bool, rows_needed: int) -> None:
     if not groups:
         return
-    span = (end_deg - start_deg) / len(groups)
-    for g, (label, items) in enumerate(groups):
-        lo = start_deg + g * span
-        mid = math.radians(lo + span / 2)
-        gx, gy = 0.75 * math.cos(mid), 0.75 * math.sin(mid)
-        ax.plot([0, gx], [0, gy], color="#b9c2cc", zorder=1, lw=1)
-        ax.text(gx, gy, f"{_short(label, 22)} ({len(items)})", ha="center", va="center", fontsize=8,
+    step = 1.1
+    total = _rows(groups, too_many)
+    y = (total - 1) * step / 2
+    kind_x, leaf_x = 0.95 * side, 1.85 * side
+    ha = "left" if side > 0 else "right"
+    for label, items in groups:
+        if too_many:
+            ys = [y]
+            y -= step
+        else:
+            ys = [y - i * step for i in range(len(items))]
+            y -= (len(items) + 1) * step
+        ky = sum(ys) / len(ys)
+        ax.plot([0, kind_x], [0, ky], color="#b9c2cc", lw=1, zorder=1)
+        ax.text(kind_x, ky, f"{_short(label, 22)} ({len(items)})", ha="center", va="center", fontsize=8,
                 bbox={"boxstyle": "round", "fc": "#e3f0f2", "ec": "#0b5c6b"}, zorder=4)
         if too_many:
             continue
-        n = len(items)
-        for i, item in enumerate(items):
-            angle = math.radians(lo + span * (i + 0.5) / n)
-            radius = 1.35 + (0.22 if i % 2 else 0)
-            x, y = radius * math.cos(angle), radius * math.sin(angle)
+        for item, iy in zip(items, ys, strict=True):
             colour, marker = STATUS_STYLE.get(item["status"], ("#6b7685", "o"))
-            ax.plot([gx, x], [gy, y], color="#d5dbe3", zorder=1, lw=0.8)
-            ax.scatter([x], [y], c=colour, marker=marker, s=40, zorder=3)
-            ha = "left" if x >= 0 else "right"
-            ax.text(x + (0.06 if ha == "left" else -0.06), y, _short(item["name"]), ha=ha, va="center",
-                    fontsize=7.5, zorder=4)
+            ax.plot([kind_x + 0.45 * side, leaf_x], [ky, iy], color="#d5dbe3", lw=0.8, zorder=1)
+            ax.scatter([leaf_x], [iy], c=colour, marker=marker, s=36, zorder=3)
+            ax.text(leaf_x + 0.08 * side, iy, _short(item["name"], 34), ha=ha, va="center", fontsize=7.5)
 
 
 # -- krachtenveld --------------------------------------------------------------------------------
