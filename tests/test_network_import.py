@@ -83,7 +83,8 @@ def test_duplicates_are_merged_unless_asked(app, client, login_as):
         stored = db_proxy.session.scalars(select(Partner)).all()
         assert len(stored) == 1 and stored[0].email == "nieuw@welzijn.example"
     html = upload(client, body, "lijst.csv").get_data(as_text=True)
-    client.post("/import/bevestigen", data={"token": token_of(html), "kind": "organisaties", "actie-2": "nieuw"})
+    client.post("/import/bevestigen",
+                data={"token": token_of(html), "kind": "organisaties", "actie-2": "nieuw"})
     assert partners(app) == 2
 
 

@@ -66,7 +66,8 @@ def test_erase_removes_the_person_everywhere(app, client, login_as):
     with app.app_context():
         person = db_proxy.session.get(Contact, cid)
         assert person.erased_at is not None and person.name == "Gewiste persoon"
-        assert person.email is None and person.phone is None and person.notes is None and not person.affiliations
+        assert person.email is None and person.phone is None and person.notes is None
+        assert not person.affiliations
         texts = []
         for i in db_proxy.session.scalars(select(Interaction)):
             texts += [i.summary or "", i.outcome or ""]
