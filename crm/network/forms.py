@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import URL, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
 from crm.forms import (
     BaseForm,
@@ -31,6 +32,25 @@ from crm.guide import PHASE_CHOICES, THEME_CHOICES
 from crm.network.models import PARTNER_STATUSES, WARMTH
 
 SCORE_CHOICES = [("", "Nog niet ingeschat")] + [(str(i), str(i)) for i in range(1, 6)]
+
+
+class FastSelect(Select):
+    """A <select> that renders thousands of options quickly (one string join, no per-option Markup)."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        if self.multiple:
+            kwargs["multiple"] = True
+        if "required" not in kwargs and "required" in getattr(field, "flags", []):
+            kwargs["required"] = True
+        data = field.data if self.multiple else [field.data]
+        selected = {str(v) for v in (data or []) if v is not None}
+        parts = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        for value, label in field.choices:
+            mark = " selected" if str(value) in selected else ""
+            parts.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
+        parts.append("</select>")
+        return Markup("".join(parts))  # noqa: S704 - every value and label is escaped above
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -108,7 +128,7 @@ class ContactForm(VersionedForm):
                           validate_choice=False)
     evaluation = TextAreaField("Waarom (evaluatie)?", validators=[optional(), max_length(4000)])
     notes = TextAreaField("Notities", validators=[optional(), max_length(8000)])
-    partner_id = SelectField("Organisatie", coerce=_int_or_none, validate_choice=False,
+    partner_id = SelectField("Organisatie", coerce=_int_or_none, validate_choice=False, widget=FastSelect(),
                              description="Je kunt later meer organisaties koppelen.")
     function = StringField("Functie bij deze organisatie", validators=[optional(), max_length(120)])
     theme = PhaseFields.theme
@@ -127,7 +147,7 @@ class ContactForm(VersionedForm):
 
 
 class AffiliationForm(BaseForm):
-    partner_id = SelectField("Organisatie", coerce=_int_or_none, validate_choice=False,
+    partner_id = SelectField("Organisatie", coerce=_int_or_none, validate_choice=False, widget=FastSelect(),
                              validators=[chosen("de organisatie")])
     function = StringField("Functie", validators=[optional(), max_length(120)])
     department = StringField("Afdeling", validators=[optional(), max_length(120)])
@@ -145,8 +165,10 @@ class InteractionForm(VersionedForm):
     occurred_on = DateField("Datum", format="%Y-%m-%d",
                             validators=[required("de datum")])
     contact_ids = SelectMultipleField("Met wie (personen)", coerce=int, validate_choice=False,
+                                      widget=FastSelect(multiple=True),
                                       description="Houd Ctrl of Cmd ingedrukt om er meer te kiezen.")
-    partner_ids = SelectMultipleField("Met welke organisaties", coerce=int, validate_choice=False)
+    partner_ids = SelectMultipleField("Met welke organisaties", coerce=int, validate_choice=False,
+                                      widget=FastSelect(multiple=True))
     library_people = StringField("Wie van de bibliotheek", validators=[optional(), max_length(200)])
     summary = TextAreaField("Waar ging het over?", validators=[required("waar het over ging"),
                                                                max_length(8000)])
@@ -155,7 +177,8 @@ class InteractionForm(VersionedForm):
     follow_up = TextAreaField("Opvolging: wat moet er nog gebeuren?", validators=[optional(),
                                                                                   max_length(4000)])
     follow_up_due = DateField("Opvolgen vóór", format="%Y-%m-%d", validators=[optional()])
-    follow_up_owner_id = SelectField("Wie volgt op?", coerce=_int_or_none, validate_choice=False)
+    follow_up_owner_id = SelectField("Wie volgt op?", coerce=_int_or_none, validate_choice=False,
+                                     widget=FastSelect())
     theme = PhaseFields.theme
     phase = PhaseFields.phase
     submit = SubmitField("Opslaan")

@@ -196,8 +196,16 @@ def all_tags(limit: int = 200) -> list[str]:
     return sorted(tags)[:limit]
 
 
-def partner_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(select(Partner.id, Partner.name, Partner.place).order_by(Partner.name))
+CHOICE_LIMIT = 2000
+
+
+def partner_choices(include: list[int] | None = None, limit: int = CHOICE_LIMIT) -> list[tuple[int, str]]:
+    """Organisations for a select: the first ``limit`` by name plus the ones already chosen."""
+    cols = select(Partner.id, Partner.name, Partner.place)
+    rows = list(db.session.execute(cols.order_by(Partner.name, Partner.id).limit(limit)))
+    missing = set(include or []) - {r.id for r in rows}
+    if missing:
+        rows += list(db.session.execute(cols.where(Partner.id.in_(missing))))
     return [(r.id, f"{r.name} ({r.place})" if r.place else r.name) for r in rows]
 
 
@@ -310,10 +318,13 @@ def contact_query(q: str | None = None, partner_id: int | None = None, position:
     return stmt.order_by(order, Contact.id)
 
 
-def contact_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Contact.id, Contact.name).where(Contact.erased_at.is_(None)).order_by(Contact.name)
-    )
+def contact_choices(include: list[int] | None = None, limit: int = CHOICE_LIMIT) -> list[tuple[int, str]]:
+    """People for a select: the first ``limit`` by name plus the ones already chosen."""
+    cols = select(Contact.id, Contact.name).where(Contact.erased_at.is_(None))
+    rows = list(db.session.execute(cols.order_by(Contact.name, Contact.id).limit(limit)))
+    missing = set(include or []) - {r.id for r in rows}
+    if missing:
+        rows += list(db.session.execute(cols.where(Contact.id.in_(missing))))
     return [(r.id, r.name) for r in rows]
 
 

@@ -196,7 +196,6 @@ def _contact_form(contact: Contact | None) -> ContactForm:
     form = ContactForm(obj=contact if request.method == "GET" else None)
     form.position.choices = [("", "Geen of onbekend")] + choices("contact_positions")
     form.domains.choices = choices("policy_domains")
-    form.partner_id.choices = [(0, "Nu geen organisatie koppelen")] + services.partner_choices()
     if request.method == "GET":
         if contact is not None:
             form.version.data = contact.version
@@ -205,6 +204,8 @@ def _contact_form(contact: Contact | None) -> ContactForm:
         else:
             form.theme.data, form.phase.data = Contact.default_theme.value, Contact.default_phase.value
             form.partner_id.data = request.args.get("organisatie", type=int) or 0
+    form.partner_id.choices = [(0, "Nu geen organisatie koppelen")] + services.partner_choices(
+        include=[form.partner_id.data] if form.partner_id.data else None)
     return form
 
 
@@ -254,10 +255,8 @@ def contact_detail(contact_id: int):
     record_event("view", "crm_contact", contact_id, commit=True)
     contact = _load_contact(contact_id)
     moments = db.session.scalars(services.interaction_query(contact_id=contact_id).limit(20)).all()
-    form = AffiliationForm()
-    form.partner_id.choices = [(0, "Kies een organisatie")] + services.partner_choices()
     return render_template("crm/network/contact_detail.html", contact=contact, moments=moments,
-                           labels=labels(), affiliation_form=form, delete_form=DeleteForm())
+                           labels=labels())
 
 
 @bp.route("/personen/<int:contact_id>/bewerken", methods=["GET", "POST"])
@@ -282,12 +281,17 @@ def contact_edit(contact_id: int):
     return render_form("crm/network/contact_form.html", form, contact=contact, stale=stale)
 
 
-@bp.route("/personen/<int:contact_id>/koppelingen", methods=["POST"])
+@bp.route("/personen/<int:contact_id>/koppelingen", methods=["GET", "POST"])
 @staff_only
 def affiliation_add(contact_id: int):
     contact = _load_contact(contact_id)
+    if contact.erased_at is not None:
+        abort(404)
     form = AffiliationForm()
-    form.partner_id.choices = [(0, "Kies een organisatie")] + services.partner_choices()
+    if request.method == "GET":
+        form.partner_id.data = request.args.get("organisatie", type=int) or 0
+    form.partner_id.choices = [(0, "Kies een organisatie")] + services.partner_choices(
+        include=[form.partner_id.data] if form.partner_id.data else None)
     if form.validate_on_submit():
         try:
             services.add_affiliation(contact, form.partner_id.data, form.function.data,
@@ -300,9 +304,7 @@ def affiliation_add(contact_id: int):
             flash("De organisatie is gekoppeld.", "success")
             return redirect(url_for("crm.contact_detail", contact_id=contact_id))
     date_error_messages(form)
-    moments = db.session.scalars(services.interaction_query(contact_id=contact_id).limit(20)).all()
-    return render_template("crm/network/contact_detail.html", contact=contact, moments=moments,
-                           labels=labels(), affiliation_form=form, delete_form=DeleteForm()), 422
+    return render_form("crm/network/affiliation_form.html", form, contact=contact)
 
 
 @bp.route("/personen/<int:contact_id>/koppelingen/<int:affiliation_id>/verwijderen", methods=["POST"])

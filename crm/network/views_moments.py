@@ -51,8 +51,6 @@ def _interaction_form(interaction: Interaction | None) -> InteractionForm:
     form.kind.choices = [("", "Kies de soort")] + choices("interaction_kinds")
     if interaction is not None and interaction.kind not in dict(form.kind.choices):
         form.kind.choices.append((interaction.kind, choice_label("interaction_kinds", interaction.kind)))
-    form.contact_ids.choices = services.contact_choices()
-    form.partner_ids.choices = services.partner_choices()
     form.follow_up_owner_id.choices = [(0, "Ikzelf")] + _staff_choices()
     if request.method == "GET":
         if interaction is not None:
@@ -71,6 +69,8 @@ def _interaction_form(interaction: Interaction | None) -> InteractionForm:
                 form.partner_ids.data = [request.args.get("organisatie", type=int)]
             if request.args.get("persoon", type=int):
                 form.contact_ids.data = [request.args.get("persoon", type=int)]
+    form.contact_ids.choices = services.contact_choices(include=form.contact_ids.data)
+    form.partner_ids.choices = services.partner_choices(include=form.partner_ids.data)
     return form
 
 
