@@ -374,3 +374,28 @@ def test_demo_seeder_is_lived_in(app):
 
         me = db_proxy.session.scalar(select(User).where(User.email == "specialist@bibliotheek.example"))
         assert services.follow_ups_for(me.id)
+
+
+def test_every_network_page_escapes_xss(app, client, login_as):
+    from tests.fixtures.world import build_world
+
+    login_as("specialist")
+    with app.app_context():
+        ids = build_world(XSS)
+    urls = ["/partners", "/personen", "/contactmomenten", f"/partners/{ids['partner_id']}",
+            f"/partners/{ids['partner_id']}/bewerken", f"/personen/{ids['contact_id']}",
+            f"/personen/{ids['contact_id']}/bewerken", f"/personen/{ids['contact_id']}/avg",
+            f"/personen/{ids['contact_id']}/avg/afdruk", f"/personen/{ids['contact_id']}/koppelingen",
+            f"/contactmomenten/{ids['interaction_id']}", f"/contactmomenten/{ids['interaction_id']}/bewerken",
+            "/contactmomenten/nieuw", "/personen/nieuw", "/zoeken?q=script", "/sociale-kaart", "/woordweb",
+            "/krachtenveld?wie=iedereen", "/"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert XSS not in response.get_data(as_text=True), url
+
+
+def test_directory_hides_partners_that_are_not_active(app, client, login_as):
+    login_as("frontoffice")
+    pid = make_partner(app, status="prospect")
+    assert client.get(f"/sociale-kaart/{pid}").status_code == 404

@@ -293,8 +293,10 @@ CONTACT_SORTS = {
 
 def contact_query(q: str | None = None, partner_id: int | None = None, position: str | None = None,
                   domain: str | None = None, warmth: str | None = None, sort: str | None = None,
-                  municipal: bool = False) -> Select:
+                  municipal: bool = False, include_erased: bool = False) -> Select:
     stmt = select(Contact).options(selectinload(Contact.affiliations).selectinload(Affiliation.partner))
+    if not include_erased:
+        stmt = stmt.where(Contact.erased_at.is_(None))
     if q:
         pattern = like(q)
         stmt = stmt.where(or_(func.lower(Contact.name).like(pattern, escape="\\"),

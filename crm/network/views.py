@@ -11,6 +11,7 @@ from crm.audit import record_event
 from crm.auth.services import current_account
 from crm.blueprint import bp
 from crm.db import db
+from crm.guide import PHASE_LABELS, THEME_LABELS
 from crm.network import services
 from crm.network.forms import AffiliationForm, ContactForm, DeleteForm, PartnerForm, date_error_messages
 from crm.network.models import PARTNER_STATUSES, WARMTH, Affiliation, Contact, Partner
@@ -41,6 +42,8 @@ def labels() -> dict:
         "interaction_kinds": dict(choices("interaction_kinds", include_inactive=True)),
         "statuses": dict(PARTNER_STATUSES),
         "warmth": dict(WARMTH),
+        "themes": THEME_LABELS,
+        "phases": PHASE_LABELS,
     }
 
 
