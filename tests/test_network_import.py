@@ -166,3 +166,10 @@ def test_someone_else_cannot_confirm_my_import(app, client, login_as):
     login_as("specialist", other)
     r = other.post("/import/bevestigen", data={"token": token, "kind": "organisaties"})
     assert r.status_code == 302 and partners(app) == 0
+
+
+def test_csv_with_nul_later_in_file(app, client, login_as):
+    login_as("specialist")
+    body = b"naam;soort\n" + b"A;welzijn\n" * 1000 + b"B\0;welzijn\n"
+    r = upload(client, body, "lijst.csv")
+    assert r.status_code in (200, 422)

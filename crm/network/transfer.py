@@ -126,8 +126,11 @@ def _read_csv(data: bytes) -> list[dict[str, str]]:
         raise ImportFileError("De tekens in het bestand zijn niet te lezen. Sla het op als CSV (UTF-8).")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = list(reader)
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise ImportFileError("Dit CSV-bestand is niet goed te lezen. Sla het opnieuw op als CSV "
+                              "of gebruik het sjabloon.") from exc
     return _rows_from_lists(rows)
 
 
@@ -139,13 +142,17 @@ def _read_xlsx(data: bytes) -> list[dict[str, str]]:
     except Exception as exc:  # noqa: BLE001 - any broken file gets the same plain message
         raise ImportFileError(
             "Dit Excelbestand kan niet gelezen worden. Sla het opnieuw op als .xlsx.") from exc
-    sheet = workbook.worksheets[0]
     rows = []
-    for row in sheet.iter_rows(values_only=True):
-        rows.append([_cell_text(v) for v in row])
-        if len(rows) > MAX_ROWS + 1:
-            break
-    workbook.close()
+    try:
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            rows.append([_cell_text(v) for v in row])
+            if len(rows) > MAX_ROWS + 1:
+                break
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet gets the same plain message
+        raise ImportFileError(
+            "Dit Excelbestand kan niet gelezen worden. Sla het opnieuw op als .xlsx.") from exc
+    finally:
+        workbook.close()
     return _rows_from_lists(rows)
 
 
