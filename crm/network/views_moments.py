@@ -19,7 +19,9 @@ from crm.network.models import Interaction, Partner
 from crm.network.views import _save, actor_id, get_or_404, labels, paginate
 from crm.permissions import all_staff, staff_only
 from crm.roles import STAFF
-from crm.web import redirect_next, render_form
+from crm.web import page_number, redirect_next, render_form
+
+DIRECTORY_PAGE = 60
 
 
 def _interaction_filters() -> dict:
@@ -207,8 +209,9 @@ def network_search():
 def directory():
     q = request.args.get("q", "").strip() or None
     kind = request.args.get("soort") or None
-    partners = db.session.scalars(services.directory_query(q, kind).limit(500)).all()
-    return render_template("crm/network/directory.html", partners=partners, q=q, kind=kind,
+    page = db.paginate(services.directory_query(q, kind), page=page_number(), per_page=DIRECTORY_PAGE,
+                       error_out=False)
+    return render_template("crm/network/directory.html", page=page, partners=page.items, q=q, kind=kind,
                            kinds=choices("partner_kinds"), labels=labels())
 
 
