@@ -118,6 +118,10 @@ def seed(app, n_partners: int, n_people: int, n_moments: int) -> int:
                n_moments, interaction_contacts)
         chunks(lambda i: {"interaction_id": i + 1, "partner_id": (i % n_partners) + 1},
                n_moments, interaction_partners)
+        if db.engine.dialect.name == "postgresql":  # explicit ids above: move the sequences on
+            for table in ("crm_partner", "crm_contact", "crm_interaction", "crm_affiliation"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT max(id) FROM {table}))"))
         db.session.commit()
         if db.engine.dialect.name == "sqlite":
             with db.engine.connect() as c:

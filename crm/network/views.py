@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +16,7 @@ from crm.network import services
 from crm.network.forms import AffiliationForm, ContactForm, DeleteForm, PartnerForm, date_error_messages
 from crm.network.models import PARTNER_STATUSES, WARMTH, Affiliation, Contact, Partner
 from crm.permissions import staff_only
+from crm.registry import current_registry
 from crm.web import add_form_error, page_number, render_form
 
 PER_PAGE = 25
@@ -33,13 +34,34 @@ def get_or_404(model, record_id: int):
     return record
 
 
+LIST_KEYS = ("partner_kinds", "contact_positions", "policy_domains", "interaction_kinds")
+
+
+def list_labels() -> dict[str, dict[str, str]]:
+    """code → label of the network's editable lists, read in one query per request."""
+    if "crm_network_lists" in g:
+        return g.crm_network_lists
+    from crm.admin.models import Choice
+
+    stored: dict[str, dict[str, str]] = {}
+    rows = db.session.execute(select(Choice.list_key, Choice.code, Choice.label)
+                              .where(Choice.list_key.in_(LIST_KEYS)).order_by(Choice.position, Choice.id))
+    for key, code, label in rows:
+        stored.setdefault(key, {})[code] = label
+    registry = current_registry()
+    result = {key: stored.get(key) or dict(registry.lists[key].defaults) for key in LIST_KEYS}
+    g.crm_network_lists = result
+    return result
+
+
 def labels() -> dict:
     """Lookup tables for templates: code → label of every list the network pages show."""
+    lists = list_labels()
     return {
-        "kinds": dict(choices("partner_kinds", include_inactive=True)),
-        "positions": dict(choices("contact_positions", include_inactive=True)),
-        "domains": dict(choices("policy_domains", include_inactive=True)),
-        "interaction_kinds": dict(choices("interaction_kinds", include_inactive=True)),
+        "kinds": lists["partner_kinds"],
+        "positions": lists["contact_positions"],
+        "domains": lists["policy_domains"],
+        "interaction_kinds": lists["interaction_kinds"],
         "statuses": dict(PARTNER_STATUSES),
         "warmth": dict(WARMTH),
         "themes": THEME_LABELS,
