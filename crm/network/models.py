@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.db import Base, PhaseMixin, TimestampMixin, VersionedMixin, utcnow
@@ -168,6 +168,10 @@ class Interaction(PhaseMixin, VersionedMixin, TimestampMixin, Base):
     """A contact moment, with an optional follow-up for someone in the library."""
 
     __tablename__ = "crm_interaction"
+    __table_args__ = (
+        # the start page and "my open follow-ups": owner, then open ones by due date
+        Index("ix_crm_interaction_follow_up_open", "follow_up_owner_id", "follow_up_done_at", "follow_up_due"),
+    )
     label_nl = "contactmoment"
     default_theme = Theme.COLLABORATION
     default_phase = Phase.IMPLEMENTATION
