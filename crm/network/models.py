@@ -170,7 +170,8 @@ class Interaction(PhaseMixin, VersionedMixin, TimestampMixin, Base):
     __tablename__ = "crm_interaction"
     __table_args__ = (
         # the start page and "my open follow-ups": owner, then open ones by due date
-        Index("ix_crm_interaction_follow_up_open", "follow_up_owner_id", "follow_up_done_at", "follow_up_due"),
+        Index("ix_crm_interaction_follow_up_open", "follow_up_owner_id", "follow_up_done_at",
+              "follow_up_due"),
     )
     label_nl = "contactmoment"
     default_theme = Theme.COLLABORATION
