@@ -463,17 +463,21 @@ def follow_ups_for(user_id: int, today: date | None = None, ahead_days: int = 7,
 def search(q: str, limit: int = 20) -> dict:
     """One search box over organisations, people and contact moments (``limit`` of each).
 
-    Contact moments are taken newest-recorded first (by id): that walks the table once
-    and stops early, where ordering by date would look up every row through the date
-    index; the few found are then shown by date.
+    Each kind is taken newest-recorded first (by id): that walks the table once and stops
+    early, where ordering by name or date would look up every row through that index;
+    the few found are then sorted for display.
     """
     q = (q or "").strip()
     if len(q) < 2:
         return {"partners": [], "contacts": [], "interactions": []}
-    partners = db.session.scalars(partner_query(q=q).limit(limit)).all()
-    contacts = db.session.scalars(contact_query(q=q).limit(limit)).all()
-    moments = interaction_query(q=q).order_by(None).order_by(Interaction.id.desc()).limit(limit)
-    found = db.session.scalars(moments).all()
+    def newest(stmt, model):
+        return stmt.order_by(None).order_by(model.id.desc()).limit(limit)
+
+    partners = db.session.scalars(newest(partner_query(q=q), Partner)).all()
+    contacts = db.session.scalars(newest(contact_query(q=q), Contact)).all()
+    found = db.session.scalars(newest(interaction_query(q=q), Interaction)).all()
+    partners = sorted(partners, key=lambda p: p.name.lower())
+    contacts = sorted(contacts, key=lambda c: c.name.lower())
     interactions = sorted(found, key=lambda i: (i.occurred_on, i.id), reverse=True)
     return {"partners": partners, "contacts": contacts, "interactions": interactions}
 
