@@ -399,3 +399,57 @@ def test_directory_hides_partners_that_are_not_active(app, client, login_as):
     login_as("frontoffice")
     pid = make_partner(app, status="prospect")
     assert client.get(f"/sociale-kaart/{pid}").status_code == 404
+
+
+def test_interaction_version_check(app, client, login_as):
+    login_as("specialist")
+    cid = make_contact(app)
+    with app.app_context():
+        moment = Interaction(kind="telefoon", occurred_on=date.today(), summary="eerst",
+                             contacts=[db_proxy.session.get(Contact, cid)])
+        db_proxy.session.add(moment)
+        db_proxy.session.commit()
+        mid = moment.id
+    base = {"kind": "telefoon", "occurred_on": date.today().isoformat(), "contact_ids": [str(cid)],
+            "theme": "samenwerken", "phase": "implementation", "version": "1"}
+    assert client.post(f"/contactmomenten/{mid}/bewerken", data={**base, "summary": "A"}).status_code == 302
+    r = client.post(f"/contactmomenten/{mid}/bewerken", data={**base, "summary": "B"})
+    assert r.status_code == 422 and "Iemand anders heeft dit intussen gewijzigd" in r.get_data(as_text=True)
+    with app.app_context():
+        assert db_proxy.session.get(Interaction, mid).summary == "A"
+
+
+NASTY = ["", " ", "0", "-1", "99999999999", "abc", "2026-13-45", "<script>alert(1)</script>", "' OR 1=1 --",
+         "\u0000", "%", "_", "é" * 300, "javascript:alert(1)"]
+
+
+def test_nasty_input_never_gives_a_server_error(app, client, login_as):
+    login_as("specialist")
+    pid = make_partner(app)
+    cid = make_contact(app)
+    posts = {
+        "/partners/nieuw": ["name", "kind", "status", "website", "phone", "email", "tags", "theme", "phase"],
+        f"/partners/{pid}/bewerken": ["name", "kind", "status", "version", "website"],
+        "/personen/nieuw": ["name", "email", "influence", "interest", "valuable", "partner_id", "domains"],
+        f"/personen/{cid}/bewerken": ["name", "version", "influence", "warmth"],
+        f"/personen/{cid}/koppelingen": ["partner_id", "start_date", "end_date"],
+        "/contactmomenten/nieuw": ["kind", "occurred_on", "contact_ids", "partner_ids", "follow_up_due",
+                                   "follow_up_owner_id", "summary"],
+        f"/personen/{cid}/wissen": ["confirm_name"],
+        "/import/bevestigen": ["token", "kind"],
+    }
+    for url, fields in posts.items():
+        for value in NASTY:
+            r = client.post(url, data=dict.fromkeys(fields, value))
+            assert r.status_code < 500, (url, value)
+    for value in NASTY:
+        for url in ("/partners?sorteer=", "/personen?organisatie=", "/contactmomenten?persoon=", "/zoeken?q=",
+                    "/sociale-kaart?q=", "/partners?pagina="):
+            assert client.get(url + value).status_code < 500, (url, value)
+
+
+def test_impossible_ids_are_not_found(client, login_as):
+    login_as("specialist")
+    for url in ("/partners/99999999999", "/personen/99999999999", "/contactmomenten/99999999999",
+                "/sociale-kaart/99999999999", "/personen/99999999999/avg"):
+        assert client.get(url).status_code == 404, url

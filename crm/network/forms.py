@@ -30,6 +30,7 @@ from crm.forms import (
 )
 from crm.guide import PHASE_CHOICES, THEME_CHOICES
 from crm.network.models import PARTNER_STATUSES, WARMTH
+from crm.network.services import MAX_ID
 
 SCORE_CHOICES = [("", "Nog niet ingeschat")] + [(str(i), str(i)) for i in range(1, 6)]
 
@@ -59,12 +60,22 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _int_or_none(value):
+    """Coerce for id and score selects: anything that is not a usable number becomes None."""
     if value in (None, "", "None"):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 <= number <= MAX_ID else None
+
+
+def _record_id(value) -> int:
+    """Coerce for multi-selects of records: a ValueError becomes a message at the field."""
+    number = int(value)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number
 
 
 def _date_message(field_label: str) -> str:
@@ -164,10 +175,10 @@ class InteractionForm(VersionedForm):
     kind = SelectField("Soort contact", validators=[chosen("de soort contact")])
     occurred_on = DateField("Datum", format="%Y-%m-%d",
                             validators=[required("de datum")])
-    contact_ids = SelectMultipleField("Met wie (personen)", coerce=int, validate_choice=False,
+    contact_ids = SelectMultipleField("Met wie (personen)", coerce=_record_id, validate_choice=False,
                                       widget=FastSelect(multiple=True),
                                       description="Houd Ctrl of Cmd ingedrukt om er meer te kiezen.")
-    partner_ids = SelectMultipleField("Met welke organisaties", coerce=int, validate_choice=False,
+    partner_ids = SelectMultipleField("Met welke organisaties", coerce=_record_id, validate_choice=False,
                                       widget=FastSelect(multiple=True))
     library_people = StringField("Wie van de bibliotheek", validators=[optional(), max_length(200)])
     summary = TextAreaField("Waar ging het over?", validators=[required("waar het over ging"),

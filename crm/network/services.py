@@ -68,16 +68,33 @@ def _show(value) -> str:
     return str(value)
 
 
+MAX_ID = 2**31 - 1  # integer primary keys; larger numbers cannot exist (and PostgreSQL refuses them)
+
+
+def valid_id(value) -> int | None:
+    """An id from a URL or form, or None when it cannot be one."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+def no_nul(text: str) -> str:
+    """PostgreSQL text cannot hold NUL characters; they never carry meaning here."""
+    return text.replace("\x00", "")
+
+
 def clean(value: str | None) -> str | None:
     if value is None:
         return None
-    value = str(value).strip()
+    value = no_nul(str(value)).strip()
     return value or None
 
 
 def parse_tags(text: str | None) -> list[str]:
     seen: list[str] = []
-    for part in re.split(r"[,;]", text or ""):
+    for part in re.split(r"[,;]", no_nul(text or "")):
         tag = " ".join(part.strip().lower().split())[:40]
         if tag and tag not in seen:
             seen.append(tag)
@@ -86,12 +103,12 @@ def parse_tags(text: str | None) -> list[str]:
 
 def json_list_contains(column, value: str):
     """Portable 'JSON list contains this string' for SQLite and PostgreSQL."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = no_nul(value).replace("\\", "\\\\").replace('"', '\\"')
     return cast(column, String).like(f'%"{escaped}"%')
 
 
 def like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = no_nul(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped.lower()}%"
 
 

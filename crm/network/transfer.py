@@ -165,7 +165,8 @@ def _rows_from_lists(rows: list[list[str]]) -> list[dict[str, str]]:
     headers = [_norm(h) for h in rows[0]]
     out = []
     for raw in rows[1:]:
-        out.append({h: str(raw[i]).strip() if i < len(raw) else "" for i, h in enumerate(headers) if h})
+        out.append({h: str(raw[i]).replace("\x00", "").strip() if i < len(raw) else ""
+                    for i, h in enumerate(headers) if h})
     return out or [{h: "" for h in headers if h}][:0]
 
 

@@ -28,7 +28,7 @@ def actor_id() -> int | None:
 
 
 def get_or_404(model, record_id: int):
-    record = db.session.get(model, record_id)
+    record = db.session.get(model, record_id) if services.valid_id(record_id) else None
     if record is None:
         abort(404)
     return record
@@ -52,6 +52,10 @@ def list_labels() -> dict[str, dict[str, str]]:
     result = {key: stored.get(key) or dict(registry.lists[key].defaults) for key in LIST_KEYS}
     g.crm_network_lists = result
     return result
+
+
+def arg_id(name: str) -> int | None:
+    return services.valid_id(request.args.get(name))
 
 
 def labels() -> dict:
@@ -150,6 +154,7 @@ def partner_new():
 @bp.route("/partners/<int:partner_id>")
 @staff_only
 def partner_detail(partner_id: int):
+    get_or_404(Partner, partner_id)
     partner = db.session.scalar(
         select(Partner).where(Partner.id == partner_id).options(
             selectinload(Partner.affiliations).selectinload(Affiliation.contact),
@@ -199,7 +204,7 @@ def partner_delete(partner_id: int):
 # -- people ---------------------------------------------------------------------------------------
 def _contact_filters() -> dict:
     args = request.args
-    partner = args.get("organisatie", type=int)
+    partner = arg_id("organisatie")
     return {"q": args.get("q", "").strip() or None, "partner_id": partner,
             "position": args.get("positie") or None, "domain": args.get("domein") or None,
             "warmth": args.get("relatie") or None, "sort": args.get("sorteer") or "naam",
@@ -228,7 +233,7 @@ def _contact_form(contact: Contact | None) -> ContactForm:
             form.influence.data, form.interest.data = contact.influence, contact.interest
         else:
             form.theme.data, form.phase.data = Contact.default_theme.value, Contact.default_phase.value
-            form.partner_id.data = request.args.get("organisatie", type=int) or 0
+            form.partner_id.data = arg_id("organisatie") or 0
     form.partner_id.choices = [(0, "Nu geen organisatie koppelen")] + services.partner_choices(
         include=[form.partner_id.data] if form.partner_id.data else None)
     return form
@@ -264,6 +269,8 @@ def contact_new():
 
 
 def _load_contact(contact_id: int) -> Contact:
+    if not services.valid_id(contact_id):
+        abort(404)
     contact = db.session.scalar(
         select(Contact).where(Contact.id == contact_id)
         .options(selectinload(Contact.affiliations).selectinload(Affiliation.partner))
@@ -314,7 +321,7 @@ def affiliation_add(contact_id: int):
         abort(404)
     form = AffiliationForm()
     if request.method == "GET":
-        form.partner_id.data = request.args.get("organisatie", type=int) or 0
+        form.partner_id.data = arg_id("organisatie") or 0
     form.partner_id.choices = [(0, "Kies een organisatie")] + services.partner_choices(
         include=[form.partner_id.data] if form.partner_id.data else None)
     if form.validate_on_submit():

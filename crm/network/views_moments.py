@@ -16,7 +16,7 @@ from crm.db import db
 from crm.network import mail, services
 from crm.network.forms import DeleteForm, InteractionForm, date_error_messages
 from crm.network.models import Interaction, Partner
-from crm.network.views import _save, actor_id, get_or_404, labels, paginate
+from crm.network.views import _save, actor_id, arg_id, get_or_404, labels, paginate
 from crm.permissions import all_staff, staff_only
 from crm.roles import STAFF
 from crm.web import page_number, redirect_next, render_form
@@ -27,7 +27,7 @@ DIRECTORY_PAGE = 60
 def _interaction_filters() -> dict:
     args = request.args
     return {"q": args.get("q", "").strip() or None, "kind": args.get("soort") or None,
-            "partner_id": args.get("organisatie", type=int), "contact_id": args.get("persoon", type=int),
+            "partner_id": arg_id("organisatie"), "contact_id": arg_id("persoon"),
             "open_only": args.get("open") == "1",
             "owner_id": actor_id() if args.get("van") == "mij" else None,
             "sort": args.get("sorteer") or "-datum"}
@@ -67,10 +67,10 @@ def _interaction_form(interaction: Interaction | None) -> InteractionForm:
             form.follow_up_owner_id.data = 0
             account = current_account()
             form.library_people.data = account.name if account else None
-            if request.args.get("organisatie", type=int):
-                form.partner_ids.data = [request.args.get("organisatie", type=int)]
-            if request.args.get("persoon", type=int):
-                form.contact_ids.data = [request.args.get("persoon", type=int)]
+            if arg_id("organisatie"):
+                form.partner_ids.data = [arg_id("organisatie")]
+            if arg_id("persoon"):
+                form.contact_ids.data = [arg_id("persoon")]
     form.contact_ids.choices = services.contact_choices(include=form.contact_ids.data)
     form.partner_ids.choices = services.partner_choices(include=form.partner_ids.data)
     return form
@@ -103,6 +103,8 @@ def interaction_new():
 
 
 def _load_interaction(interaction_id: int) -> Interaction:
+    if not services.valid_id(interaction_id):
+        abort(404)
     interaction = db.session.scalar(
         select(Interaction).where(Interaction.id == interaction_id).options(
             selectinload(Interaction.contacts), selectinload(Interaction.partners),
