@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 
 from crm.db import db as db_proxy
-from crm.network import services
+from crm.network import moments
 from crm.network.models import Contact, Interaction, Partner
 
 XSS = "<script>alert(1)</script>"
@@ -337,7 +337,7 @@ def test_purge_removes_old_contact_moments_only(app):
             Interaction(kind="telefoon", occurred_on=date(2026, 10, 1), summary="recent"),
         ])
         db_proxy.session.commit()
-        assert services.purge_interactions(now, months=60) == 1
+        assert moments.purge_interactions(now, months=60) == 1
         db_proxy.session.commit()
         assert [i.summary for i in db_proxy.session.scalars(select(Interaction))] == ["recent"]
         from crm.registry import current_registry
@@ -373,7 +373,7 @@ def test_demo_seeder_is_lived_in(app):
         from crm.auth.models import User
 
         me = db_proxy.session.scalar(select(User).where(User.email == "specialist@bibliotheek.example"))
-        assert services.follow_ups_for(me.id)
+        assert moments.follow_ups_for(me.id)
 
 
 def test_every_network_page_escapes_xss(app, client, login_as):

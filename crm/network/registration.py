@@ -8,7 +8,7 @@ from flask import url_for
 
 from crm import roles
 from crm.guide import Phase, Theme
-from crm.network import services
+from crm.network import moments, services
 from crm.network.models import Contact, Interaction, Partner
 from crm.registry import (
     ChoiceList,
@@ -57,7 +57,7 @@ def _follow_up_panel(user):
     if user is None:
         return None
     today = date.today()
-    items = services.follow_ups_for(user.id, today)
+    items = moments.follow_ups_for(user.id, today)
     return {"items": items, "today": today, "open_url": url_for("crm.interactions", open="1", van="mij")}
 
 
@@ -101,7 +101,7 @@ def register(registry: Registry) -> None:
         Interaction, "crm.interaction_detail", "interaction_id",
         lambda i: f"{i.occurred_on:%d-%m-%Y}: {(i.summary or '')[:60]}")))
     registry.add_setting(Setting(
-        services.RETENTION_KEY, "Bewaartermijn contactmomenten (maanden)", 60, minimum=6, maximum=240,
+        moments.RETENTION_KEY, "Bewaartermijn contactmomenten (maanden)", 60, minimum=6, maximum=240,
         hint="Contactmomenten die langer geleden zijn, worden bij het opruimen verwijderd.",
     ))
     registry.add_purger(_purge)
@@ -113,6 +113,6 @@ def register(registry: Registry) -> None:
 def _purge(now) -> str:
     from crm.admin.services import get_setting
 
-    months = get_setting(services.RETENTION_KEY)
-    removed = services.purge_interactions(now, months)
+    months = get_setting(moments.RETENTION_KEY)
+    removed = moments.purge_interactions(now, months)
     return f"Contactmomenten ouder dan {months} maanden: {removed} verwijderd."

@@ -15,6 +15,7 @@ from crm.guide import PHASE_LABELS, THEME_LABELS
 from crm.network import services
 from crm.network.forms import AffiliationForm, ContactForm, DeleteForm, PartnerForm, date_error_messages
 from crm.network.models import PARTNER_STATUSES, WARMTH, Affiliation, Contact, Partner
+from crm.network.moments import interaction_query
 from crm.permissions import staff_only
 from crm.registry import current_registry
 from crm.web import add_form_error, page_number, render_form
@@ -163,7 +164,7 @@ def partner_detail(partner_id: int):
     )
     if partner is None:
         abort(404)
-    moments = db.session.scalars(services.interaction_query(partner_id=partner_id).limit(20)).all()
+    moments = db.session.scalars(interaction_query(partner_id=partner_id).limit(20)).all()
     return render_template("crm/network/partner_detail.html", partner=partner, moments=moments,
                            labels=labels(), delete_form=DeleteForm())
 
@@ -286,7 +287,7 @@ def contact_detail(contact_id: int):
     get_or_404(Contact, contact_id)
     record_event("view", "crm_contact", contact_id, commit=True)
     contact = _load_contact(contact_id)
-    moments = db.session.scalars(services.interaction_query(contact_id=contact_id).limit(20)).all()
+    moments = db.session.scalars(interaction_query(contact_id=contact_id).limit(20)).all()
     return render_template("crm/network/contact_detail.html", contact=contact, moments=moments,
                            labels=labels())
 

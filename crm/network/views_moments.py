@@ -13,7 +13,7 @@ from crm.auth.models import User
 from crm.auth.services import current_account
 from crm.blueprint import bp
 from crm.db import db
-from crm.network import mail, services
+from crm.network import mail, moments, services
 from crm.network.forms import DeleteForm, InteractionForm, date_error_messages
 from crm.network.models import Interaction, Partner
 from crm.network.views import _save, actor_id, arg_id, get_or_404, labels, paginate
@@ -37,7 +37,7 @@ def _interaction_filters() -> dict:
 @staff_only
 def interactions():
     filters = _interaction_filters()
-    page = paginate(services.interaction_query(**filters))
+    page = paginate(moments.interaction_query(**filters))
     return render_template("crm/network/interactions.html", page=page, filters=filters, labels=labels(),
                            kinds=choices("interaction_kinds"), today=date.today())
 
@@ -76,8 +76,8 @@ def _interaction_form(interaction: Interaction | None) -> InteractionForm:
     return form
 
 
-def _interaction_data(form: InteractionForm) -> services.InteractionData:
-    return services.InteractionData(
+def _interaction_data(form: InteractionForm) -> moments.InteractionData:
+    return moments.InteractionData(
         kind=form.kind.data, occurred_on=form.occurred_on.data, summary=form.summary.data,
         contact_ids=form.contact_ids.data or [], partner_ids=form.partner_ids.data or [],
         outcome=form.outcome.data, key_message=form.key_message.data,
@@ -93,7 +93,7 @@ def interaction_new():
     form = _interaction_form(None)
     if form.validate_on_submit():
         response, _ = _save(form,
-                            lambda: services.save_interaction(None, _interaction_data(form), actor_id()),
+                            lambda: moments.save_interaction(None, _interaction_data(form), actor_id()),
                             "Het contactmoment is opgeslagen. Hieronder staat een opzet voor de opvolgmail.",
                             lambda i: url_for("crm.interaction_detail", interaction_id=i.id))
         if response:
@@ -137,7 +137,7 @@ def interaction_edit(interaction_id: int):
     stale = None
     if form.validate_on_submit():
         response, stale = _save(
-            form, lambda: services.save_interaction(interaction, _interaction_data(form), actor_id(),
+            form, lambda: moments.save_interaction(interaction, _interaction_data(form), actor_id(),
                                                     form.version.data),
             "De wijzigingen zijn opgeslagen.",
             lambda i: url_for("crm.interaction_detail", interaction_id=i.id),
@@ -155,7 +155,7 @@ def interaction_edit(interaction_id: int):
 def interaction_done(interaction_id: int):
     interaction = get_or_404(Interaction, interaction_id)
     if interaction.follow_up_done_at is None:
-        services.mark_done(interaction, actor_id())
+        moments.mark_done(interaction, actor_id())
         db.session.commit()
         flash("De opvolging is afgevinkt.", "success")
     return redirect_next("crm.interaction_detail", interaction_id=interaction_id)
@@ -165,7 +165,7 @@ def interaction_done(interaction_id: int):
 @staff_only
 def interaction_reopen(interaction_id: int):
     interaction = get_or_404(Interaction, interaction_id)
-    services.reopen(interaction)
+    moments.reopen(interaction)
     db.session.commit()
     flash("De opvolging staat weer open.", "success")
     return redirect(url_for("crm.interaction_detail", interaction_id=interaction_id))
@@ -179,7 +179,7 @@ def interaction_delete(interaction_id: int):
     if not (form.validate_on_submit() and form.confirm.data):
         flash("Vink aan dat je het zeker weet; het contactmoment is niet verwijderd.", "error")
         return redirect(url_for("crm.interaction_detail", interaction_id=interaction_id))
-    services.delete_interaction(interaction)
+    moments.delete_interaction(interaction)
     db.session.commit()
     flash("Het contactmoment is verwijderd.", "success")
     return redirect(url_for("crm.interactions"))
@@ -201,7 +201,7 @@ def interaction_eml(interaction_id: int):
 @staff_only
 def network_search():
     q = request.args.get("q", "").strip()
-    results = services.search(q)
+    results = moments.search(q)
     return render_template("crm/network/search.html", q=q, results=results, labels=labels())
 
 
@@ -211,7 +211,7 @@ def network_search():
 def directory():
     q = request.args.get("q", "").strip() or None
     kind = request.args.get("soort") or None
-    page = db.paginate(services.directory_query(q, kind), page=page_number(), per_page=DIRECTORY_PAGE,
+    page = db.paginate(moments.directory_query(q, kind), page=page_number(), per_page=DIRECTORY_PAGE,
                        error_out=False)
     return render_template("crm/network/directory.html", page=page, partners=page.items, q=q, kind=kind,
                            kinds=choices("partner_kinds"), labels=labels())

@@ -13,7 +13,7 @@ from crm.blueprint import bp
 from crm.charts import cached_svg
 from crm.db import db
 from crm.exports import send_frame
-from crm.network import maps, privacy, services, transfer
+from crm.network import maps, moments, privacy, services, tables, transfer
 from crm.network.forms import ConfirmImportForm, EraseForm, ImportForm
 from crm.network.models import QUADRANTS, Contact
 from crm.network.views import _contact_filters, _load_contact, _partner_filters, actor_id, get_or_404, labels
@@ -80,7 +80,7 @@ def _format() -> str:
 @staff_only
 def partners_export():
     fmt = _format()
-    frame = transfer.partners_frame(services.partner_query(**_partner_filters()), _lists())
+    frame = tables.partners_frame(services.partner_query(**_partner_filters()), _lists())
     record_event("export", "crm_partner", fields=[f"{len(frame)} rijen"], commit=True)
     return send_frame(frame, "partners", fmt)
 
@@ -90,7 +90,7 @@ def partners_export():
 def contacts_export():
     fmt = _format()
     stmt = services.contact_query(**_contact_filters()).where(Contact.erased_at.is_(None))
-    frame = transfer.contacts_frame(stmt, _lists())
+    frame = tables.contacts_frame(stmt, _lists())
     record_event("export", "crm_contact", fields=[f"{len(frame)} rijen"], commit=True)
     return send_frame(frame, "personen", fmt)
 
@@ -99,7 +99,7 @@ def contacts_export():
 @staff_only
 def interactions_export():
     fmt = _format()
-    frame = transfer.interactions_frame(services.interaction_query(**_interaction_filters()), _lists())
+    frame = tables.interactions_frame(moments.interaction_query(**_interaction_filters()), _lists())
     record_event("export", "crm_interaction", fields=[f"{len(frame)} rijen"], commit=True)
     return send_frame(frame, "contactmomenten", fmt)
 
