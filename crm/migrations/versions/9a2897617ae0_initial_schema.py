@@ -1,9 +1,9 @@
 # ruff: noqa
 """initial schema
 
-Revision ID: 3f646bdc4811
+Revision ID: 9a2897617ae0
 Revises: 
-Create Date: 2026-11-25 19:53:57.397457
+Create Date: 2026-11-25 20:02:39.662280
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '3f646bdc4811'
+revision = '9a2897617ae0'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -112,6 +112,7 @@ def upgrade():
     sa.Column('phone', sa.String(length=40), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('tags', sa.JSON(), nullable=True),
     sa.Column('theme', sa.String(length=32), nullable=False),
     sa.Column('phase', sa.String(length=32), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -296,17 +297,20 @@ def upgrade():
     sa.Column('follow_up_due', sa.Date(), nullable=True),
     sa.Column('follow_up_owner_id', sa.Integer(), nullable=True),
     sa.Column('follow_up_done_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('follow_up_done_by_id', sa.Integer(), nullable=True),
     sa.Column('theme', sa.String(length=32), nullable=False),
     sa.Column('phase', sa.String(length=32), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['follow_up_done_by_id'], ['crm_user.id'], name=op.f('fk_crm_interaction_follow_up_done_by_id_crm_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['follow_up_owner_id'], ['crm_user.id'], name=op.f('fk_crm_interaction_follow_up_owner_id_crm_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['owner_id'], ['crm_user.id'], name=op.f('fk_crm_interaction_owner_id_crm_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_interaction'))
     )
     with op.batch_alter_table('crm_interaction', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_crm_interaction_follow_up_due'), ['follow_up_due'], unique=False)
+        batch_op.create_index('ix_crm_interaction_follow_up_open', ['follow_up_owner_id', 'follow_up_done_at', 'follow_up_due'], unique=False)
         batch_op.create_index(batch_op.f('ix_crm_interaction_follow_up_owner_id'), ['follow_up_owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_crm_interaction_occurred_on'), ['occurred_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_crm_interaction_owner_id'), ['owner_id'], unique=False)
@@ -679,6 +683,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_crm_interaction_owner_id'))
         batch_op.drop_index(batch_op.f('ix_crm_interaction_occurred_on'))
         batch_op.drop_index(batch_op.f('ix_crm_interaction_follow_up_owner_id'))
+        batch_op.drop_index('ix_crm_interaction_follow_up_open')
         batch_op.drop_index(batch_op.f('ix_crm_interaction_follow_up_due'))
 
     op.drop_table('crm_interaction')
