@@ -6,7 +6,9 @@ from crm import roles
 from crm.registry import ChoiceList, MenuItem, Registry, StartPanel
 
 URL_PREFIX = ""
-MODEL_MODULES = ("crm.audit", "crm.auth.models", "crm.admin.models", "crm.network.models")
+MODEL_MODULES = (
+    "crm.audit", "crm.auth.models", "crm.admin.models", "crm.network.models", "crm.referrals.models",
+)
 
 
 def blueprint():
@@ -15,6 +17,7 @@ def blueprint():
     from crm.admin import views as admin_views  # noqa: F401
     from crm.auth import views as auth_views  # noqa: F401
     from crm.blueprint import bp
+    from crm.referrals import views as referral_views  # noqa: F401
 
     return bp
 
@@ -68,3 +71,6 @@ def register(registry: Registry) -> None:
     registry.add_panel(
         StartPanel("admin", "crm/panels/admin.html", roles.ADMINS, _admin_panel, order=90)
     )
+    from crm import referrals
+
+    referrals.register(registry)

@@ -1,0 +1,82 @@
+"""The referral log of the frontoffice: what it announces in the registry.
+
+Its routes live on the core's ``crm`` blueprint (see ``crm.referrals.views``).
+"""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from crm import roles
+from crm.db import utcnow
+from crm.referrals.demo import seed_referrals
+from crm.referrals.services import month_key
+from crm.referrals.stats import StatsFilter, compute, purge_referrals
+from crm.registry import ChoiceList, MenuItem, Registry, Setting, StartPanel
+
+PURPOSES = (
+    ("taal-lezen", "Taal en lezen"),
+    ("voorlezen-boekstart", "Voorlezen en BoekStart"),
+    ("digitale-vaardigheden", "Digitale vaardigheden"),
+    ("opvoeden", "Opvoeden"),
+    ("geldzaken", "Geldzaken"),
+    ("werk-inkomen", "Werk en inkomen"),
+    ("gezondheid", "Gezondheid"),
+    ("inburgering-nt2", "Inburgering / NT2"),
+    ("anders", "Anders"),
+)
+METHODS = (
+    ("warme-overdracht", "Warme overdracht"),
+    ("telefonisch", "Telefonisch doorverbonden"),
+    ("afspraak", "Afspraak gemaakt"),
+    ("folder", "Folder of informatie meegegeven"),
+    ("website", "Website gewezen"),
+)
+
+
+def _register_panel(user):
+    from crm.referrals.forms import ReferralForm
+    from crm.referrals.services import todays_referrals
+    from crm.referrals.views import prepare_form
+
+    form = ReferralForm(formdata=None)
+    top, everyone = prepare_form(form, user)
+    today = todays_referrals(user.id) if user is not None else []
+    return {"form": form, "top": top, "everyone": everyone, "today_count": len(today)}
+
+
+def _stats_panel(_user):
+    this_month = month_key(utcnow())
+    stats = compute(StatsFilter(this_month, this_month))
+    return {"stats": stats, "url": url_for("crm.referral_stats")}
+
+
+def register(registry: Registry) -> None:
+    registry.add_list(ChoiceList(
+        "referral_purposes", "Doelen van verwijzingen", PURPOSES,
+        "bij het registreren van verwijzingen aan de balie en in de statistiek",
+    ))
+    registry.add_list(ChoiceList(
+        "referral_methods", "Manieren van verwijzen", METHODS,
+        "bij het registreren van verwijzingen: hoe er verwezen is",
+    ))
+    registry.add_setting(Setting(
+        "referral_retention_months", "Bewaartermijn verwijzingen (maanden)", 24, minimum=1, maximum=120,
+        hint="Oudere verwijzingen worden verwijderd; hun aantallen blijven als maandtotalen bewaard.",
+    ))
+    registry.add_menu_item(MenuItem(
+        "crm.referral_today", "Verwijzingen", frozenset({roles.FRONTOFFICE}), order=20,
+        active_prefix="crm.referral",
+    ))
+    registry.add_menu_item(MenuItem(
+        "crm.referral_stats", "Verwijzingen", roles.STAFF, order=60, active_prefix="crm.referral",
+    ))
+    registry.add_panel(StartPanel(
+        "referral", "crm/referrals/panel.html", frozenset({roles.ADMIN, roles.FRONTOFFICE}),
+        _register_panel, order=5,
+    ))
+    registry.add_panel(StartPanel(
+        "referral-stats", "crm/referrals/panel_stats.html", roles.STAFF, _stats_panel, order=60,
+    ))
+    registry.add_purger(purge_referrals)
+    registry.add_demo_seeder(seed_referrals)
