@@ -181,7 +181,7 @@ def compute(flt: StatsFilter) -> Stats:
     by_partner = sorted(((name, out, inc) for name, (out, inc) in per_partner.items()),
                         key=lambda r: (-(r[1] + r[2]), r[0]))
 
-    before = _grouped(flt.last_year(), "purpose")
+    before = {key[0]: n for key, n in _grouped(flt.last_year(), "purpose").items()}
     order = list(purpose_labels)
     used = sorted(set(purpose_n) | set(before), key=lambda c: (order.index(c) if c in order else 999, c))
     comparison = [(purpose_labels.get(c, c), purpose_n.get(c, 0), before.get(c, 0)) for c in used]
