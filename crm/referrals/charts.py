@@ -11,15 +11,6 @@ from matplotlib.figure import Figure
 from crm.charts import PALETTE, to_svg
 from crm.referrals.stats import Stats, month_label
 
-CHARTS = {
-    "maand": "Verwijzingen per maand, verdeeld naar doel",
-    "richting": "Verwezen naar partners en naar de bibliotheek, per maand",
-    "partner": "Verwijzingen per partner",
-    "doel": "Verwijzingen per doel",
-    "manier": "Hoe er verwezen is",
-    "vestiging": "Verwijzingen per vestiging",
-    "vergelijking": "Per doel: deze periode en dezelfde periode een jaar eerder",
-}
 _CACHE: OrderedDict[str, bytes] = OrderedDict()
 _CACHE_SIZE = 64
 _LOCK = Lock()

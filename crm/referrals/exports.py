@@ -17,16 +17,9 @@ from crm.referrals.stats import Stats, StatsFilter, _where, change_percent, mont
 from crm.web import local_tz
 
 MAX_ROWS = 500_000
-FILTER_KEYS = ("start", "end", "branch", "kind")
-
-
 def _local_date(moment: datetime) -> date:
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return moment.astimezone(local_tz()).date()
-
-
-def filter_args(source) -> dict:
-    return {k: source.get(k) for k in FILTER_KEYS if source.get(k)}
 
 
 def figures_frame(stats: Stats) -> pd.DataFrame:

@@ -24,6 +24,16 @@ from crm.referrals.services import month_key
 from crm.web import MONTHS_NL
 
 RETENTION_KEY = "referral_retention_months"
+#: The charts of the statistics page (drawn in ``crm.referrals.charts``): name → title.
+CHARTS = {
+    "maand": "Verwijzingen per maand, verdeeld naar doel",
+    "richting": "Verwezen naar partners en naar de bibliotheek, per maand",
+    "partner": "Verwijzingen per partner",
+    "doel": "Verwijzingen per doel",
+    "manier": "Hoe er verwezen is",
+    "vestiging": "Verwijzingen per vestiging",
+    "vergelijking": "Per doel: deze periode en dezelfde periode een jaar eerder",
+}
 UNKNOWN = "Onbekend"
 
 

@@ -12,16 +12,19 @@ from crm.audit import record_event
 from crm.auth.services import current_account
 from crm.blueprint import bp
 from crm.db import db
-from crm.exports import send_frame
 from crm.permissions import allow, current_role, require, staff_only
-from crm.referrals import exports, services
-from crm.referrals.charts import CHARTS, chart_svg
+from crm.referrals import services
 from crm.referrals.forms import ReferralEditForm, ReferralForm, StatsFilterForm
 from crm.referrals.models import Referral
-from crm.referrals.stats import StatsFilter, change_percent, compute, parse_month
+from crm.referrals.stats import CHARTS, StatsFilter, change_percent, compute, parse_month
 from crm.web import add_form_error, redirect_next, render_form
 
 registrars = allow(roles.ADMIN, roles.FRONTOFFICE)
+FILTER_KEYS = ("start", "end", "branch", "kind")
+
+
+def filter_args(source) -> dict:
+    return {k: source.get(k) for k in FILTER_KEYS if source.get(k)}
 
 
 # -- the form -----------------------------------------------------------------------
@@ -167,7 +170,7 @@ def referral_stats():
     invalid = any(f.errors for f in (form.start, form.end))
     return render_template(
         "crm/referrals/stats.html", form=form, stats=stats, flt=flt, charts=CHARTS,
-        query=exports.filter_args(request.args), change=change_percent,
+        query=filter_args(request.args), change=change_percent,
     ), (422 if invalid else 200)
 
 
@@ -176,6 +179,8 @@ def referral_stats():
 def referral_chart(chart: str):
     if chart not in CHARTS:
         abort(404)
+    from crm.referrals.charts import chart_svg  # matplotlib loads on first use, not at boot
+
     _form, flt = stats_filter(request.args)
     response = Response(chart_svg(chart, compute(flt)), mimetype="image/svg+xml")
     response.headers["Content-Disposition"] = "inline"
@@ -187,6 +192,9 @@ def referral_chart(chart: str):
 def referral_export(what: str, fmt: str):
     if what not in ("cijfers", "rijen") or fmt not in ("csv", "xlsx"):
         abort(404)
+    from crm.exports import send_frame  # pandas loads on first use, not at boot
+    from crm.referrals import exports
+
     _form, flt = stats_filter(request.form)
     if what == "cijfers":
         frame = exports.figures_frame(compute(flt))
@@ -195,6 +203,6 @@ def referral_export(what: str, fmt: str):
         if frame is None:
             flash(f"Dat zijn meer dan {exports.MAX_ROWS:,} verwijzingen. Kies een kortere periode."
                   .replace(",", "."), "error")
-            return redirect(url_for("crm.referral_stats", **exports.filter_args(request.form)))
+            return redirect(url_for("crm.referral_stats", **filter_args(request.form)))
     record_event("export", "crm_referral", fields=[what, fmt], commit=True)
     return send_frame(frame, f"verwijzingen-{what}", fmt)
