@@ -37,12 +37,12 @@ METHODS = (
 def _register_panel(user):
     from crm.referrals.forms import ReferralForm
     from crm.referrals.services import todays_referrals
-    from crm.referrals.views import prepare_form
+    from crm.referrals.views import picker, prepare_form
 
     form = ReferralForm(formdata=None)
-    top, everyone = prepare_form(form, user)
+    prepare_form(form, user)
     today = todays_referrals(user.id) if user is not None else []
-    return {"form": form, "top": top, "everyone": everyone, "today_count": len(today)}
+    return {"form": form, "today_count": len(today), **picker()}
 
 
 def _stats_panel(_user):

@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask import g, has_request_context
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from crm.admin.models import Branch
+from crm.admin.models import Branch, Choice
 from crm.admin.services import choices
 from crm.db import db, utcnow
 from crm.network.models import Partner
 from crm.referrals.models import AUDIENCES, DIRECTIONS, LANGUAGES, NOTE_MAX, Referral
 from crm.referrals.privacy import personal_data_message
+from crm.registry import current_registry
 from crm.roles import ADMIN
 from crm.web import local_tz
 
@@ -44,6 +46,38 @@ class ReferralData:
     language: str | None = None
     branch_id: int | None = None
     note: str | None = None
+
+
+# -- the two editable lists, read in one query per request ----------------------------------
+def _lists() -> dict[str, list[tuple[str, str, bool]]]:
+    """(code, label, active) of the purposes and methods lists; the defaults until edited."""
+    if has_request_context() and "crm_referral_lists" in g:
+        return g.crm_referral_lists
+    keys = (PURPOSES_KEY, METHODS_KEY)
+    stored: dict[str, list[tuple[str, str, bool]]] = {key: [] for key in keys}
+    for row in db.session.execute(
+        select(Choice.list_key, Choice.code, Choice.label, Choice.active)
+        .where(Choice.list_key.in_(keys)).order_by(Choice.position, Choice.id)
+    ):
+        stored[row.list_key].append((row.code, row.label, bool(row.active)))
+    registry = current_registry()
+    lists = {
+        key: stored[key] or [(code, label, True) for code, label in registry.lists[key].defaults]
+        for key in keys
+    }
+    if has_request_context():
+        g.crm_referral_lists = lists
+    return lists
+
+
+def options(key: str) -> list[tuple[str, str]]:
+    """The active (code, label) pairs of the purposes or methods list, in order."""
+    return [(code, label) for code, label, active in _lists()[key] if active]
+
+
+def label_map(key: str) -> dict[str, str]:
+    """Code → label of every option, also switched-off ones (old referrals keep their label)."""
+    return {code: label for code, label, _active in _lists()[key]}
 
 
 # -- time ----------------------------------------------------------------------------
@@ -77,15 +111,17 @@ def check_version(record, submitted: str | int | None) -> None:
         raise ReferralError(STALE_MESSAGE)
 
 
-def _validate(data: ReferralData) -> None:
+def _validate(data: ReferralData) -> Partner:
+    """Check the values; returns the partner (kept, so the summary needs no second query)."""
     if data.direction not in dict(DIRECTIONS):
         raise ReferralError("Kies of je naar een partner verwijst of dat een partner naar de "
                             "bibliotheek verwees.", "direction")
-    if data.partner_id is None or db.session.get(Partner, data.partner_id) is None:
+    partner = db.session.get(Partner, data.partner_id) if data.partner_id is not None else None
+    if partner is None:
         raise ReferralError("Kies een partner uit de lijst.", "partner_id")
-    if data.purpose not in dict(choices(PURPOSES_KEY)):
+    if data.purpose not in dict(options(PURPOSES_KEY)):
         raise ReferralError("Kies een doel uit de lijst.", "purpose")
-    if data.method not in dict(choices(METHODS_KEY)):
+    if data.method not in dict(options(METHODS_KEY)):
         raise ReferralError("Kies hoe je hebt verwezen.", "method")
     if data.audience and data.audience not in dict(AUDIENCES):
         raise ReferralError("Kies ouder, kind of gezin.", "audience")
@@ -98,11 +134,12 @@ def _validate(data: ReferralData) -> None:
     message = personal_data_message(data.note)
     if message:
         raise ReferralError(message, "note")
+    return partner
 
 
-def _apply(referral: Referral, data: ReferralData) -> None:
+def _apply(referral: Referral, data: ReferralData, partner: Partner) -> None:
     referral.direction = data.direction
-    referral.partner_id = data.partner_id
+    referral.partner = partner
     referral.purpose = data.purpose
     referral.method = data.method
     referral.audience = data.audience or None
@@ -127,10 +164,10 @@ def create_referral(
     existing = find_by_nonce(nonce)
     if existing is not None:
         return existing, False
-    _validate(data)
+    partner = _validate(data)
     now = (now or utcnow()).astimezone(UTC)
     referral = Referral(staff_id=staff_id, nonce=nonce, created_at=now, month=month_key(now))
-    _apply(referral, data)
+    _apply(referral, data, partner)
     try:
         with db.session.begin_nested():
             db.session.add(referral)
@@ -144,8 +181,7 @@ def create_referral(
 
 def update_referral(referral: Referral, data: ReferralData, version) -> Referral:
     check_version(referral, version)
-    _validate(data)
-    _apply(referral, data)
+    _apply(referral, data, _validate(data))
     db.session.flush()
     return referral
 
@@ -224,8 +260,8 @@ def search_partners(query: str, limit: int = 10, now: datetime | None = None) ->
 def labels() -> dict[str, dict[str, str]]:
     """Code → label for every coded field, for lists and tables."""
     return {
-        "purpose": dict(choices(PURPOSES_KEY, include_inactive=True)),
-        "method": dict(choices(METHODS_KEY, include_inactive=True)),
+        "purpose": label_map(PURPOSES_KEY),
+        "method": label_map(METHODS_KEY),
         "direction": dict(DIRECTIONS),
         "audience": dict(AUDIENCES),
         "language": dict(LANGUAGES),

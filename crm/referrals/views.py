@@ -28,16 +28,21 @@ def filter_args(source) -> dict:
 
 
 # -- the form -----------------------------------------------------------------------
-def prepare_form(form, account=None) -> tuple[list, list]:
+def prepare_form(form, account=None) -> None:
     """Fill the choices of a referral form; on a fresh form the defaults and a new nonce."""
-    form.purpose.choices = choices(services.PURPOSES_KEY)
-    form.method.choices = choices(services.METHODS_KEY)
+    form.purpose.choices = services.options(services.PURPOSES_KEY)
+    form.method.choices = services.options(services.METHODS_KEY)
     form.branch_id.choices = branch_choices("Geen vestiging")
     if request.method == "GET" and hasattr(form, "nonce") and not form.nonce.data:
         form.nonce.data = secrets.token_urlsafe(24)
         if account is not None and form.branch_id.data is None:
             form.branch_id.data = account.branch_id or 0
-    return services.partner_choices()
+
+
+def picker() -> dict:
+    """The partners of the select (most used, everyone); only needed when the form is shown."""
+    top, everyone = services.partner_choices()
+    return {"top": top, "everyone": everyone}
 
 
 def form_data(form) -> services.ReferralData:
@@ -65,7 +70,6 @@ def _summary(referral: Referral) -> str:
 def referral_new():
     account = current_account()
     form = ReferralForm()
-    top, everyone = prepare_form(form, account)
     if form.validate_on_submit():
         try:
             referral, created = services.create_referral(
@@ -75,14 +79,16 @@ def referral_new():
             db.session.rollback()
             add_form_error(form, exc.field, str(exc))
         else:
+            summary = _summary(referral)  # before the commit expires the loaded rows
             db.session.commit()
             if created:
-                flash(f"Verwijzing opgeslagen: {_summary(referral)}. Je kunt de volgende invullen.",
-                      "success")
+                flash(f"Verwijzing opgeslagen: {summary}. Je kunt de volgende invullen.", "success")
             else:
                 flash("Deze verwijzing was al opgeslagen; er is niets dubbel bewaard.", "info")
             return redirect_next("crm.referral_new")
-    return render_form("crm/referrals/new.html", form, top=top, everyone=everyone)
+    # Choices are only needed to show the form: the services check the posted codes.
+    prepare_form(form, account)
+    return render_form("crm/referrals/new.html", form, **picker())
 
 
 @bp.route("/verwijzingen/partners")
@@ -114,7 +120,7 @@ def _changeable(referral_id: int) -> Referral:
 def referral_edit(referral_id: int):
     referral = _changeable(referral_id)
     form = ReferralEditForm(obj=referral if request.method == "GET" else None)
-    top, everyone = prepare_form(form)
+    prepare_form(form)
     if request.method == "GET":
         form.branch_id.data = referral.branch_id or 0
     if form.validate_on_submit():
@@ -124,10 +130,11 @@ def referral_edit(referral_id: int):
             db.session.rollback()
             add_form_error(form, exc.field, str(exc))
         else:
+            summary = _summary(referral)
             db.session.commit()
-            flash(f"De verwijzing is verbeterd: {_summary(referral)}.", "success")
+            flash(f"De verwijzing is verbeterd: {summary}.", "success")
             return redirect(url_for("crm.referral_today"))
-    return render_form("crm/referrals/edit.html", form, referral=referral, top=top, everyone=everyone)
+    return render_form("crm/referrals/edit.html", form, referral=referral, **picker())
 
 
 @bp.route("/verwijzingen/<int:referral_id>/verwijderen", methods=["POST"])
