@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import secrets
 from datetime import UTC, datetime
 
@@ -16,7 +17,7 @@ from crm.audit import AuditEntry
 from crm.db import db as db_proxy
 from crm.network.models import Partner
 from crm.referrals import stats as stats_module
-from crm.referrals.models import Referral, ReferralMonthly
+from crm.referrals.models import Referral, ReferralMonthCache, ReferralMonthly
 from crm.referrals.services import month_key
 from crm.referrals.stats import StatsFilter, add_months, compute, purge_referrals
 from tests.fixtures.app import is_postgres
@@ -100,7 +101,7 @@ def test_aggregations_run_in_sql(app, data):
             compute(StatsFilter.default(NOW))
         finally:
             event.remove(engine, "before_cursor_execute", capture)
-        touching = [s for s in seen if "crm_referral" in s]
+        touching = [s for s in seen if re.search(r"FROM crm_referral\b(?!_)", s)]
         assert touching and all("GROUP BY" in s for s in touching), touching
         indexes = {i["name"] for i in inspect(db_proxy.session.connection()).get_indexes("crm_referral")}
         assert "ix_crm_referral_stats" in indexes
@@ -282,3 +283,101 @@ def test_retention_setting_on_admin_page(client, login_as):
 def test_database_in_use_is_known():
     # Documents which database this run used (the suite also runs on PostgreSQL).
     assert is_postgres() in (True, False)
+
+
+def test_stats_escape_partner_names(app, client, login_as):
+    with app.app_context():
+        evil = Partner(name="<script>alert(1)</script>", kind="welzijn")
+        db_proxy.session.add(evil)
+        db_proxy.session.flush()
+        _add(evil, datetime.now(UTC))
+        db_proxy.session.commit()
+    login_as("specialist")
+    html = client.get("/verwijzingen/statistiek").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_start_page_panel_for_specialist(app, client, login_as):
+    with app.app_context():
+        partner = Partner(name="Taalhuis", kind="taalhuis")
+        db_proxy.session.add(partner)
+        db_proxy.session.flush()
+        _add(partner, datetime.now(UTC), n=2)
+        db_proxy.session.commit()
+    login_as("specialist")
+    html = client.get("/").get_data(as_text=True)
+    assert "Verwijzingen deze maand" in html and "<strong>2</strong> verwijzingen" in html
+    assert "Verwijzing registreren" not in html  # specialists do not register at the desk
+
+
+def test_demo_seeder(app):
+    from crm.demo import seed_demo
+
+    with app.app_context():
+        seed_demo()
+        db_proxy.session.commit()
+        assert db_proxy.session.scalar(select(func.count()).select_from(Referral)) == 420
+        names = set(db_proxy.session.scalars(select(Partner.name)))
+        assert "Taalhuis Rivierstad" in names and "Voedselbank Rivierstad" in names
+        assert compute(StatsFilter.default()).total > 300
+
+
+# -- the cache of closed months ----------------------------------------------------------------
+def _snapshot(s):
+    return (s.total, s.total_last_year, s.by_purpose, s.by_method, s.by_branch, s.by_partner,
+            s.by_direction, s.comparison, s.by_month_purpose, s.by_month_direction)
+
+
+def test_month_cache_gives_the_same_figures(app, data):
+    with app.app_context():
+        filters = [StatsFilter(202201, 202611), StatsFilter.default(NOW),
+                   StatsFilter(202510, 202611, branch_id=data["north"]),
+                   StatsFilter(202510, 202611, kind="taalhuis")]
+        before = [_snapshot(compute(f)) for f in filters]
+        assert stats_module.refresh_month_cache(NOW) == 3  # 2023-01, 2025-11, 2026-10; not 2026-11
+        db_proxy.session.commit()
+        assert stats_module.refresh_month_cache(NOW) == 0  # idempotent
+        assert [_snapshot(compute(f)) for f in filters] == before
+        engine, seen = db_proxy.engine, []
+
+        def capture(_conn, _cursor, statement, *_args):
+            seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", capture)
+        try:
+            compute(StatsFilter(202610, 202611))
+        finally:
+            event.remove(engine, "before_cursor_execute", capture)
+        live = [s for s in seen if re.search(r"FROM crm_referral\b(?!_)", s)]
+        assert live and all("IN (" in s for s in live), live  # only the uncached month is read
+
+
+def test_correcting_a_cached_month_drops_it(app, data):
+    from crm.referrals import services
+
+    with app.app_context():
+        stats_module.refresh_month_cache(NOW)
+        db_proxy.session.commit()
+        old = db_proxy.session.scalar(select(Referral).where(Referral.month == 202610).limit(1))
+        services.update_referral(old, services.ReferralData("uit", data["taalhuis"], "geldzaken", "folder"),
+                                 old.version)
+        db_proxy.session.commit()
+        months = set(db_proxy.session.scalars(select(ReferralMonthCache.month)))
+        assert 202610 not in months and 202511 in months
+        s = compute(StatsFilter(202610, 202610))
+        assert dict(s.by_purpose) == {"Taal en lezen": 2, "Geldzaken": 1}
+        services.delete_referral(old)
+        db_proxy.session.commit()
+        assert compute(StatsFilter(202610, 202610)).total == 2
+
+
+def test_purge_after_cache_counts_once(app, data):
+    with app.app_context():
+        stats_module.refresh_month_cache(NOW)
+        db_proxy.session.commit()
+        set_setting("referral_retention_months", 6)
+        purge_referrals(NOW)
+        db_proxy.session.commit()
+        assert compute(StatsFilter(202201, 202611)).total == 12
+        assert not db_proxy.session.scalars(
+            select(ReferralMonthCache).where(ReferralMonthCache.month < 202605)).all()

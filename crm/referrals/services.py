@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import g, has_request_context
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from crm.admin.models import Branch, Choice
 from crm.admin.services import choices
 from crm.db import db, utcnow
 from crm.network.models import Partner
-from crm.referrals.models import AUDIENCES, DIRECTIONS, LANGUAGES, NOTE_MAX, Referral
+from crm.referrals.models import AUDIENCES, DIRECTIONS, LANGUAGES, NOTE_MAX, Referral, ReferralMonthCache
 from crm.referrals.privacy import personal_data_message
 from crm.registry import current_registry
 from crm.roles import ADMIN
@@ -148,6 +148,16 @@ def _apply(referral: Referral, data: ReferralData, partner: Partner) -> None:
     referral.note = (data.note or "").strip() or None
 
 
+def drop_cached_month(month: int) -> None:
+    """A referral of a closed month changed: its cached counts no longer hold.
+
+    Referrals of the current month are never cached, so the desk's own-of-today changes
+    skip this; only admins correcting older referrals (and back-dated inserts) reach it.
+    """
+    if month < month_key(utcnow()):
+        db.session.execute(delete(ReferralMonthCache).where(ReferralMonthCache.month == month))
+
+
 # -- writing ------------------------------------------------------------------------
 def find_by_nonce(nonce: str) -> Referral | None:
     return db.session.scalar(select(Referral).where(Referral.nonce == nonce))
@@ -168,6 +178,7 @@ def create_referral(
     now = (now or utcnow()).astimezone(UTC)
     referral = Referral(staff_id=staff_id, nonce=nonce, created_at=now, month=month_key(now))
     _apply(referral, data, partner)
+    drop_cached_month(referral.month)
     try:
         with db.session.begin_nested():
             db.session.add(referral)
@@ -182,11 +193,13 @@ def create_referral(
 def update_referral(referral: Referral, data: ReferralData, version) -> Referral:
     check_version(referral, version)
     _apply(referral, data, _validate(data))
+    drop_cached_month(referral.month)
     db.session.flush()
     return referral
 
 
 def delete_referral(referral: Referral) -> None:
+    drop_cached_month(referral.month)
     db.session.delete(referral)
     db.session.flush()
 

@@ -12,14 +12,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from crm.admin.models import Branch
 from crm.admin.services import choices, get_setting
 from crm.audit import record_event
 from crm.db import db, utcnow
 from crm.network.models import Partner
-from crm.referrals.models import DIRECTIONS, INCOMING, OUTGOING, Referral, ReferralMonthly
+from crm.referrals.models import (
+    DIRECTIONS,
+    INCOMING,
+    OUTGOING,
+    Referral,
+    ReferralMonthCache,
+    ReferralMonthly,
+)
 from crm.referrals.services import month_key
 from crm.web import MONTHS_NL
 
@@ -103,11 +110,25 @@ def _where(model, flt: StatsFilter) -> list:
 
 
 def _grouped(flt: StatsFilter, *dims: str) -> dict[tuple, int]:
-    """Counts per combination of ``dims`` over live rows and monthly totals together."""
+    """Counts per combination of ``dims``: live rows of months not cached, the cached
+    counts of closed months and the totals of purged months, added up."""
+    cached = set(db.session.scalars(
+        select(ReferralMonthCache.month).distinct()
+        .where(ReferralMonthCache.month >= flt.start, ReferralMonthCache.month <= flt.end)
+    ))
+    live_months = [m for m in month_range(flt.start, flt.end) if m not in cached]
+    sources = [(ReferralMonthCache, func.sum(ReferralMonthCache.count), []),
+               (ReferralMonthly, func.sum(ReferralMonthly.count), [])]
+    if live_months:
+        # Month by month (IN) rather than a range: the index is read only where needed.
+        extra = [Referral.month.in_(live_months)] if cached else []
+        sources.insert(0, (Referral, func.count(), extra))
     totals: dict[tuple, int] = defaultdict(int)
-    for model, amount in ((Referral, func.count()), (ReferralMonthly, func.sum(ReferralMonthly.count))):
+    for model, amount, extra in sources:
+        if model is ReferralMonthCache and not cached:
+            continue
         columns = [getattr(model, d) for d in dims]
-        stmt = select(*columns, amount).where(*_where(model, flt)).group_by(*columns)
+        stmt = select(*columns, amount).where(*_where(model, flt), *extra).group_by(*columns)
         for row in db.session.execute(stmt):
             totals[tuple(row[:-1])] += int(row[-1] or 0)
     return dict(totals)
@@ -218,7 +239,8 @@ ROLLUP_DIMS = ("month", "direction", "partner_id", "purpose", "method", "branch_
 
 
 def purge_referrals(now: datetime) -> str:
-    """Roll referrals of months past the retention into monthly totals, then delete them.
+    """Roll referrals of months past the retention into monthly totals, then delete them;
+    then cache the counts of closed months (see ``refresh_month_cache``).
 
     Whole months go at once: with retention N and now in month M, every referral of a
     month before M − N is counted into ``crm_referral_monthly`` and deleted, in the one
@@ -230,8 +252,10 @@ def purge_referrals(now: datetime) -> str:
     groups = list(db.session.execute(
         select(*live, func.count()).where(Referral.month < cutoff).group_by(*live)
     ))
+    filled = refresh_month_cache(now, purge_before=cutoff)
+    cache_line = f" Maandtellingen bijgewerkt voor {filled} maand(en)." if filled else ""
     if not groups:
-        return f"Verwijzingen: niets ouder dan {months} maanden."
+        return f"Verwijzingen: niets ouder dan {months} maanden.{cache_line}"
     touched_months = {row[0] for row in groups}
     existing = {
         tuple(getattr(r, d) for d in ROLLUP_DIMS): r
@@ -250,4 +274,27 @@ def purge_referrals(now: datetime) -> str:
     db.session.flush()
     record_event("delete", "crm_referral", None, fields=[f"bewaartermijn {months} maanden"])
     return (f"Verwijzingen: {removed} van vóór {month_label(cutoff)} verwijderd; "
-            "de aantallen staan in de maandtotalen.")
+            f"de aantallen staan in de maandtotalen.{cache_line}")
+
+
+def refresh_month_cache(now: datetime, purge_before: int | None = None) -> int:
+    """Cache the counts of closed months that are not cached yet; returns how many.
+
+    Months before ``purge_before`` are left out (their rows are being purged into the
+    monthly totals) and their cached counts dropped, so nothing is counted twice.
+    """
+    if purge_before is not None:
+        db.session.execute(delete(ReferralMonthCache).where(ReferralMonthCache.month < purge_before))
+    current = month_key(now)
+    cached = set(db.session.scalars(select(ReferralMonthCache.month).distinct()))
+    live = set(db.session.scalars(select(Referral.month).distinct().where(Referral.month < current)))
+    todo = sorted(m for m in live - cached if purge_before is None or m >= purge_before)
+    if not todo:
+        return 0
+    columns = [getattr(Referral, d) for d in ROLLUP_DIMS]
+    db.session.execute(insert(ReferralMonthCache).from_select(
+        [*ROLLUP_DIMS, "count"],
+        select(*columns, func.count()).where(Referral.month.in_(todo)).group_by(*columns),
+    ))
+    db.session.flush()
+    return len(todo)
