@@ -43,11 +43,15 @@ def connection():
 
 def create_table() -> None:
     conn = _connect()
-    if SQLITE:
-        conn.execute(DDL.format(pk="INTEGER PRIMARY KEY", ts="TEXT"))
-    else:
-        conn.execute(DDL.format(pk="SERIAL PRIMARY KEY", ts="TIMESTAMPTZ"))
-    conn.close()
+    try:
+        if SQLITE:
+            conn.execute(DDL.format(pk="INTEGER PRIMARY KEY", ts="TEXT"))
+        else:
+            conn.execute(DDL.format(pk="SERIAL PRIMARY KEY", ts="TIMESTAMPTZ"))
+    except Exception:  # noqa: BLE001,S110 - another worker created it at the same moment
+        pass
+    finally:
+        conn.close()
 
 
 app = Flask(__name__)

@@ -94,24 +94,27 @@ class ReferralMonthly(Base):
 class ReferralMonthCache(Base):
     """Counts of the live referrals of closed months, so statistics need not scan them.
 
-    A month is either fully here (its rows equal a GROUP BY of its live referrals) or
-    absent, in which case the statistics read its live rows. ``flask crm purge`` fills
-    closed months; changing or deleting a referral of a cached month drops that month.
+    Two grains keep it small: ``a`` counts per (month, direction, purpose, method,
+    branch), ``b`` per (month, direction, partner, branch). A month is either fully here
+    (its rows equal a GROUP BY of its live referrals) or absent, in which case the
+    statistics read its live rows. ``flask crm purge`` fills closed months; changing or
+    deleting a referral of a cached month drops that month.
     """
 
     __tablename__ = "crm_referral_month_cache"
     __audit__ = False  # derived counts, rebuilt from the referrals at any time
     label_nl = "maandtelling verwijzingen"
     __table_args__ = (
-        Index("ix_crm_referral_month_cache_key", "month", "direction", "purpose", "method", "branch_id",
-              "partner_id"),
+        Index("ix_crm_referral_month_cache_key", "grain", "month", "direction", "purpose", "method",
+              "branch_id", "partner_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    grain: Mapped[str] = mapped_column(String(1))  # "a" or "b", see above
     month: Mapped[int] = mapped_column(Integer)  # YYYYMM
     direction: Mapped[str] = mapped_column(String(3))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("crm_partner.id", ondelete="SET NULL"))
-    purpose: Mapped[str] = mapped_column(String(60))
-    method: Mapped[str] = mapped_column(String(60))
+    purpose: Mapped[str | None] = mapped_column(String(60))
+    method: Mapped[str | None] = mapped_column(String(60))
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("crm_branch.id", ondelete="SET NULL"))
     count: Mapped[int] = mapped_column(Integer, default=0)

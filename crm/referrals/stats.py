@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, literal, select
 
 from crm.admin.models import Branch
 from crm.admin.services import choices, get_setting
@@ -109,24 +109,41 @@ def _where(model, flt: StatsFilter) -> list:
     return conditions
 
 
+GRAINS = {
+    "a": frozenset({"month", "direction", "purpose", "method", "branch_id"}),
+    "b": frozenset({"month", "direction", "partner_id", "branch_id"}),
+}
+
+
+def _grain(flt: StatsFilter, dims: tuple[str, ...]) -> str | None:
+    """The cache grain that can answer a GROUP BY on ``dims`` under ``flt``, if any."""
+    needed = set(dims) | ({"partner_id"} if flt.kind else set())
+    for grain, columns in GRAINS.items():
+        if needed <= columns:
+            return grain
+    return None
+
+
 def _grouped(flt: StatsFilter, *dims: str) -> dict[tuple, int]:
     """Counts per combination of ``dims``: live rows of months not cached, the cached
     counts of closed months and the totals of purged months, added up."""
-    cached = set(db.session.scalars(
-        select(ReferralMonthCache.month).distinct()
-        .where(ReferralMonthCache.month >= flt.start, ReferralMonthCache.month <= flt.end)
+    grain = _grain(flt, dims)
+    cached = set() if grain is None else set(db.session.scalars(
+        select(ReferralMonthCache.month).distinct().where(
+            ReferralMonthCache.grain == grain,
+            ReferralMonthCache.month >= flt.start, ReferralMonthCache.month <= flt.end)
     ))
     live_months = [m for m in month_range(flt.start, flt.end) if m not in cached]
-    sources = [(ReferralMonthCache, func.sum(ReferralMonthCache.count), []),
-               (ReferralMonthly, func.sum(ReferralMonthly.count), [])]
+    sources = [(ReferralMonthly, func.sum(ReferralMonthly.count), [])]
+    if cached:
+        sources.append((ReferralMonthCache, func.sum(ReferralMonthCache.count),
+                        [ReferralMonthCache.grain == grain]))
     if live_months:
         # Month by month (IN) rather than a range: the index is read only where needed.
         extra = [Referral.month.in_(live_months)] if cached else []
         sources.insert(0, (Referral, func.count(), extra))
     totals: dict[tuple, int] = defaultdict(int)
     for model, amount, extra in sources:
-        if model is ReferralMonthCache and not cached:
-            continue
         columns = [getattr(model, d) for d in dims]
         stmt = select(*columns, amount).where(*_where(model, flt), *extra).group_by(*columns)
         for row in db.session.execute(stmt):
@@ -291,10 +308,13 @@ def refresh_month_cache(now: datetime, purge_before: int | None = None) -> int:
     todo = sorted(m for m in live - cached if purge_before is None or m >= purge_before)
     if not todo:
         return 0
-    columns = [getattr(Referral, d) for d in ROLLUP_DIMS]
-    db.session.execute(insert(ReferralMonthCache).from_select(
-        [*ROLLUP_DIMS, "count"],
-        select(*columns, func.count()).where(Referral.month.in_(todo)).group_by(*columns),
-    ))
+    for grain, dims in GRAINS.items():
+        ordered = [d for d in ROLLUP_DIMS if d in dims]
+        columns = [getattr(Referral, d) for d in ordered]
+        db.session.execute(insert(ReferralMonthCache).from_select(
+            ["grain", *ordered, "count"],
+            select(literal(grain), *columns, func.count())
+            .where(Referral.month.in_(todo)).group_by(*columns),
+        ))
     db.session.flush()
     return len(todo)
