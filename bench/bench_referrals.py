@@ -14,6 +14,15 @@ file (and a PostgreSQL database with --pg), then measures:
   3. with --kill-worker, SIGKILLs a worker during the app load and checks that every
      acknowledged referral is stored.
 Prints the figures and the ratios; asserts nothing.
+
+Measured 25 November 2026, 1,000,000 rows, 2 shared CPUs (other test suites running):
+                                   SQLite            PostgreSQL
+  statistics, 12 months, no cache    730 ms warm       996 ms warm
+  statistics, 12 months, cached      204 ms warm       291 ms warm   (cache filled in 2.3 s / 4.8 s)
+  statistics, 36 months, cached      740 ms warm       455 ms warm
+  peak RSS of the statistics process 126 MB            131 MB
+  POST app / bare INSERT             39.5 / 960 per s  51.4 / 423 per s   ratio 4% / 12% (target 50%)
+  worker SIGKILLed mid-load          0 acknowledged referrals lost on either database
 """
 
 from __future__ import annotations
