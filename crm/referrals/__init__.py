@@ -9,10 +9,21 @@ from flask import url_for
 
 from crm import roles
 from crm.db import utcnow
+from crm.guide import Phase, Theme
 from crm.referrals.demo import seed_referrals
+from crm.referrals.models import Referral
 from crm.referrals.services import month_key
 from crm.referrals.stats import StatsFilter, compute, purge_referrals
-from crm.registry import ChoiceList, MenuItem, Registry, Setting, StartPanel
+from crm.registry import (
+    ChoiceList,
+    Instrument,
+    MenuItem,
+    PhaseRecords,
+    RecordRef,
+    Registry,
+    Setting,
+    StartPanel,
+)
 
 PURPOSES = (
     ("taal-lezen", "Taal en lezen"),
@@ -51,6 +62,17 @@ def _stats_panel(_user):
     return {"stats": stats, "url": url_for("crm.referral_stats")}
 
 
+def _phase_records(theme: Theme, phase: Phase) -> list[RecordRef]:
+    """One summary line for the tracker, not thousands of single referrals."""
+    if (theme, phase) != (Referral.default_theme, Referral.default_phase):
+        return []
+    stats = compute(StatsFilter.default())
+    if not stats.total:
+        return []
+    return [RecordRef("verwijzingen", f"Verwijzingen: {stats.total} in {stats.filter.label}",
+                      url_for("crm.referral_stats"))]
+
+
 def register(registry: Registry) -> None:
     registry.add_list(ChoiceList(
         "referral_purposes", "Doelen van verwijzingen", PURPOSES,
@@ -78,5 +100,10 @@ def register(registry: Registry) -> None:
     registry.add_panel(StartPanel(
         "referral-stats", "crm/referrals/panel_stats.html", roles.STAFF, _stats_panel, order=60,
     ))
+    registry.add_instrument(Instrument(
+        "registratiesysteem-verwijzingen", "Registratiesysteem verwijzingen", "crm.referral_stats",
+        Referral.default_theme, Referral.default_phase,
+    ))
+    registry.add_phase_records(PhaseRecords("verwijzingen", _phase_records))
     registry.add_purger(purge_referrals)
     registry.add_demo_seeder(seed_referrals)
