@@ -2,12 +2,14 @@
 
 from flask import url_for
 
-from crm import roles
+from crm import referrals, roles
 from crm.network import registration as network
 from crm.registry import ChoiceList, MenuItem, Registry, StartPanel
 
 URL_PREFIX = ""
-MODEL_MODULES = ("crm.audit", "crm.auth.models", "crm.admin.models", "crm.network.models")
+MODEL_MODULES = (
+    "crm.audit", "crm.auth.models", "crm.admin.models", "crm.network.models", "crm.referrals.models",
+)
 
 
 def make_blueprint():
@@ -19,6 +21,7 @@ def make_blueprint():
     from crm.network import views as network_views  # noqa: F401
     from crm.network import views_moments as network_moments  # noqa: F401
     from crm.network import views_tools as network_tools  # noqa: F401
+    from crm.referrals import views as referral_views  # noqa: F401
 
     return bp
 
@@ -73,3 +76,4 @@ def register(registry: Registry) -> None:
     registry.add_panel(
         StartPanel("admin", "crm/panels/admin.html", roles.ADMINS, _admin_panel, order=90)
     )
+    referrals.register(registry)
