@@ -45,6 +45,8 @@
     var active = -1;
     var timer = null;
     var seq = 0;
+    var pending = false;      // typed, but the matching results are not shown yet
+    var chooseWhenShown = false;  // Enter was pressed meanwhile: take the first match then
 
     function close() {
       list.hidden = true;
@@ -105,12 +107,18 @@
       var mine = ++seq;
       fetch(url + "?q=" + encodeURIComponent(input.value), { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : { results: [] }; })
-        .then(function (data) { if (mine === seq) { render(data.results || []); } })
+        .then(function (data) {
+          if (mine !== seq) { return; }
+          pending = false;
+          render(data.results || []);
+          if (chooseWhenShown) { chooseWhenShown = false; choose(0); }
+        })
         .catch(function () { /* the select stays usable after a reload */ });
     }
 
     input.addEventListener("input", function () {
       select.value = "";
+      pending = true;
       clearTimeout(timer);
       timer = setTimeout(search, 120);
     });
@@ -125,6 +133,10 @@
       } else if (event.key === "ArrowUp") {
         event.preventDefault();
         highlight(Math.max(active - 1, 0));
+      } else if (event.key === "Enter" && pending) {
+        // Typed fast and pressed Enter before the list caught up: never pick a stale match.
+        event.preventDefault();
+        chooseWhenShown = true;
       } else if (event.key === "Enter" && open && active >= 0) {
         event.preventDefault();
         choose(active);
