@@ -16,15 +16,23 @@ MODEL_MODULES = ("lobby.models.municipality", "lobby.models.plans", "lobby.model
 P = Theme.PROFILING
 INSTRUMENTS = (
     ("profilering", "Overzicht Profilering", "lobby.index", Phase.ORIENTATION),
-    ("fundament", "Fundament checklist (Quickscan, Theory of Change, expertise)", "lobby.fundament_home",
-     Phase.ORIENTATION),
+    (
+        "fundament",
+        "Fundament checklist (Quickscan, Theory of Change, expertise)",
+        "lobby.fundament_home",
+        Phase.ORIENTATION,
+    ),
     ("lobbyplan", "Lobbyplan", "lobby.lobbyplan_home", Phase.ORIENTATION),
     ("gesprek-voorbereiden", "Gesprek met de gemeente voorbereiden", "lobby.meetings", Phase.ORIENTATION),
     ("elevator-pitch", "Elevator pitch", "lobby.pitches", Phase.CREATION),
     ("kernboodschap", "Kernboodschap, middelen en cijfers", "lobby.materials", Phase.CREATION),
     ("plan-van-aanpak", "Plan van aanpak", "lobby.plans", Phase.IMPLEMENTATION),
-    ("bewijslast", "Bewijslast: succesverhalen, cijfers, quotes en foto's", "lobby.evidence_list",
-     Phase.IMPLEMENTATION),
+    (
+        "bewijslast",
+        "Bewijslast: succesverhalen, cijfers, quotes en foto's",
+        "lobby.evidence_list",
+        Phase.IMPLEMENTATION,
+    ),
     ("evaluatie", "Evaluatie van de profilering", "lobby.evaluation_home", Phase.EVALUATION),
 )
 
@@ -68,20 +76,30 @@ def register(registry: Registry) -> None:
     for key, label, endpoint, phase in INSTRUMENTS:
         registry.add_instrument(Instrument(key, label, endpoint, P, phase))
     for source in (
-        _records("Municipality", "lobby.municipality", lambda r: {"municipality_id": r.id},
-                 lambda r: r.name),
-        _records("LobbyPlan", "lobby.lobbyplan", lambda r: {"municipality_id": r.municipality_id},
-                 lambda r: f"Lobbyplan {r.municipality.name}"),
+        _records("Municipality", "lobby.municipality", lambda r: {"municipality_id": r.id}, lambda r: r.name),
+        _records(
+            "LobbyPlan",
+            "lobby.lobbyplan",
+            lambda r: {"municipality_id": r.municipality_id},
+            lambda r: f"Lobbyplan {r.municipality.name}",
+        ),
         _records("Meeting", "lobby.meeting", lambda r: {"meeting_id": r.id}, lambda r: r.title),
         _records("PitchVersion", "lobby.pitch", lambda r: {"pitch_id": r.id}, lambda r: r.title),
         _records("ActionPlan", "lobby.plan", lambda r: {"plan_id": r.id}, lambda r: r.title),
         _records("Evidence", "lobby.evidence_edit", lambda r: {"evidence_id": r.id}, lambda r: r.title),
-        _records("Evaluation", "lobby.evaluation_edit", lambda r: {"evaluation_id": r.id},
-                 lambda r: f"Evaluatie {r.municipality.name}"),
+        _records(
+            "Evaluation",
+            "lobby.evaluation_edit",
+            lambda r: {"evaluation_id": r.id},
+            lambda r: f"Evaluatie {r.municipality.name}",
+        ),
     ):
         registry.add_phase_records(source)
-    registry.add_panel(StartPanel("lobby-agreements", "lobby/panels/agreements.html", roles.STAFF,
-                                  _agreements_panel, order=20))
+    registry.add_panel(
+        StartPanel(
+            "lobby-agreements", "lobby/panels/agreements.html", roles.STAFF, _agreements_panel, order=20
+        )
+    )
     from lobby.demo import seed_demo
 
     registry.add_demo_seeder(seed_demo)

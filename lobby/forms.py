@@ -17,7 +17,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import NumberRange
+from wtforms.validators import DataRequired, InputRequired, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.forms import BaseForm, VersionedForm, max_length, optional, required
@@ -29,8 +29,16 @@ ROLE_CHOICES = [("", "Nog niet gekozen"), *LIBRARY_ROLES]
 DATE_HINT = "Bijvoorbeeld 3-12-2026."
 
 
+def required_date(what: str):
+    """Required date: InputRequired keeps the 'not a date' message of a wrong entry."""
+    return InputRequired(message=f"Vul {what} in.")
+
+
 class NlDateField(DateField):
-    """A date field with a plain Dutch message for input that is not a date."""
+    """A date field with a plain Dutch message for input that is not a date; 2026-12-03 or 3-12-2026."""
+
+    def __init__(self, label=None, validators=None, format=("%Y-%m-%d", "%d-%m-%Y"), **kwargs):  # noqa: A002
+        super().__init__(label, validators, format=list(format), **kwargs)
 
     def process_formdata(self, valuelist):
         try:
@@ -45,6 +53,21 @@ class NlTimeField(TimeField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError("Vul een geldige tijd in, zoals 14:30.") from None
+
+
+class NlSelectField(SelectField):
+    """A select with a Dutch message; an empty answer is fine when the list offers an empty option."""
+
+    def pre_validate(self, form):
+        values = [value for value, _label in self.iter_choices_values()]
+        if self.data in (None, "", 0) and any(v in ("", 0) for v in values):
+            return
+        if self.data not in values:
+            raise ValueError("Kies een optie uit de lijst.")
+
+    def iter_choices_values(self):
+        for choice in self.choices or []:
+            yield (choice[0], choice[1]) if isinstance(choice, tuple | list) else (choice, choice)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -62,7 +85,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 # -- municipality ---------------------------------------------------------------------
 class _ProfileFields:
-    cbs_code = StringField("CBS-gemeentecode", description="Bijvoorbeeld GM0599.", validators=[max_length(10)])
+    cbs_code = StringField(
+        "CBS-gemeentecode", description="Bijvoorbeeld GM0599.", validators=[max_length(10)]
+    )
     college = TextAreaField(
         "College en portefeuilles",
         description="Wie zit er in het college, met welke portefeuilles?",
@@ -80,12 +105,11 @@ class _ProfileFields:
         validators=[max_length(5000)],
     )
     contact_municipality = StringField("Contactgemeente in de regio", validators=[max_length(120)])
-    library_role = SelectField("Rol van de bibliotheek", choices=ROLE_CHOICES)
-    expectations = TextAreaField(
-        "Verwachtingen en afspraken met de gemeente", validators=[max_length(5000)]
-    )
+    library_role = NlSelectField("Rol van de bibliotheek", choices=ROLE_CHOICES)
+    expectations = TextAreaField("Verwachtingen en afspraken met de gemeente", validators=[max_length(5000)])
     key_message = TextAreaField(
-        "Kernboodschap", description="Wat wil je dat de gemeente onthoudt? Eén of twee zinnen.",
+        "Kernboodschap",
+        description="Wat wil je dat de gemeente onthoudt? Eén of twee zinnen.",
         validators=[max_length(2000)],
     )
 
@@ -95,22 +119,29 @@ class MunicipalityForm(_ProfileFields, VersionedForm):
 
 
 class NewMunicipalityForm(_ProfileFields, BaseForm):
-    partner_id = SelectField("Gemeente uit het netwerk", coerce=int, choices=[])
+    partner_id = NlSelectField("Gemeente uit het netwerk", coerce=int, choices=[])
     new_name = StringField(
-        "Of: naam van een nieuwe gemeente", description="Bijvoorbeeld Gemeente Rivierstad.",
+        "Of: naam van een nieuwe gemeente",
+        description="Bijvoorbeeld Gemeente Rivierstad.",
         validators=[max_length(200)],
     )
     submit = SubmitField("Gemeente toevoegen")
 
 
 class FigureForm(BaseForm):
-    label = StringField("Wat is het cijfer", description="Bijvoorbeeld: laaggeletterden (16-65 jaar).",
-                        validators=[required("in wat het cijfer is"), max_length(200)])
+    label = StringField(
+        "Wat is het cijfer",
+        description="Bijvoorbeeld: laaggeletterden (16-65 jaar).",
+        validators=[DataRequired(message="Vul in wat het cijfer is."), max_length(200)],
+    )
     value = StringField("Waarde", validators=[required("de waarde"), max_length(40)])
     unit = StringField("Eenheid", description="Bijvoorbeeld % of kinderen.", validators=[max_length(40)])
-    source = StringField("Bron", description="Waar komt het cijfer vandaan?",
-                         validators=[required("de bron"), max_length(300)])
-    year = IntegerField("Jaar", validators=[optional(), NumberRange(1900, 2100, "Vul een jaartal in, zoals 2024.")])
+    source = StringField(
+        "Bron", description="Waar komt het cijfer vandaan?", validators=[required("de bron"), max_length(300)]
+    )
+    year = IntegerField(
+        "Jaar", validators=[optional(), NumberRange(1900, 2100, "Vul een jaartal in, zoals 2024.")]
+    )
     submit = SubmitField("Cijfer toevoegen")
 
 
@@ -151,24 +182,34 @@ class QuestionForm(Form):
 
 class MeetingForm(VersionedForm):
     title = StringField("Onderwerp", validators=[required("een onderwerp"), max_length(200)])
-    held_on = NlDateField("Datum", description=DATE_HINT, validators=[required("de datum van het gesprek")])
+    held_on = NlDateField(
+        "Datum", description=DATE_HINT, validators=[required_date("de datum van het gesprek")]
+    )
     starts_at = NlTimeField("Tijd", validators=[optional()])
     place = StringField("Plaats", validators=[max_length(200)])
     contact_ids = MultiCheckboxField("Met wie van de gemeente", coerce=int, choices=[])
     library_people = StringField(
         "Wie gaat er namens de bibliotheek",
-        description="Het gouden duo, een MT-lid, de directeur? Kijk ook naar wie er vanuit de gemeente aanhaakt.",
+        description=(
+            "Het gouden duo, een MT-lid, de directeur? Kijk ook naar wie er vanuit de gemeente aanhaakt."
+        ),
         validators=[max_length(300)],
     )
     goals = MultiCheckboxField("Doelen van dit gesprek", choices=list(MEETING_GOALS))
     goals_note = TextAreaField("Toelichting op de doelen", validators=[max_length(3000)])
-    library_role = SelectField("Rol die de bibliotheek neemt", choices=ROLE_CHOICES)
+    library_role = NlSelectField("Rol die de bibliotheek neemt", choices=ROLE_CHOICES)
     questions = FieldList(FormField(QuestionForm), min_entries=1)
-    evidence_ids = MultiCheckboxField("Bewijs voor de briefing", coerce=int, choices=[],
-                                      description="Kies je niets, dan staan de drie nieuwste op de briefing.")
-    key_message = TextAreaField("Kernboodschap voor dit gesprek",
-                                description="Leeg: de kernboodschap uit het gemeenteprofiel.",
-                                validators=[max_length(2000)])
+    evidence_ids = MultiCheckboxField(
+        "Bewijs voor de briefing",
+        coerce=int,
+        choices=[],
+        description="Kies je niets, dan staan de drie nieuwste op de briefing.",
+    )
+    key_message = TextAreaField(
+        "Kernboodschap voor dit gesprek",
+        description="Leeg: de kernboodschap uit het gemeenteprofiel.",
+        validators=[max_length(2000)],
+    )
     submit = SubmitField("Gesprek opslaan")
 
 
@@ -180,23 +221,26 @@ class OutcomeForm(VersionedForm):
 
 class AgreementForm(BaseForm):
     description = TextAreaField("Afspraak", validators=[required("de afspraak"), max_length(1000)])
-    owner_id = SelectField("Wie pakt het op", coerce=int, choices=[])
+    owner_id = NlSelectField("Wie pakt het op", coerce=int, choices=[])
     owner_name = StringField("Of: naam buiten de bibliotheek", validators=[max_length(120)])
-    due_on = NlDateField("Klaar op", description=DATE_HINT, validators=[required("de datum")])
+    due_on = NlDateField("Klaar op", description=DATE_HINT, validators=[required_date("de datum")])
     submit = SubmitField("Afspraak toevoegen")
 
 
 # -- pitch, materials, evidence --------------------------------------------------------
 class PitchForm(BaseForm):
     title = StringField("Naam van deze versie", validators=[max_length(200)])
-    text = TextAreaField("Tekst van de pitch", description="Ongeveer één minuut spreken: zo'n 130 woorden.",
-                         validators=[required("de tekst van de pitch"), max_length(50000)])
+    text = TextAreaField(
+        "Tekst van de pitch",
+        description="Ongeveer één minuut spreken: zo'n 130 woorden.",
+        validators=[required("de tekst van de pitch"), max_length(50000)],
+    )
     make_current = BooleanField("Maak dit de huidige pitch", default=True)
     submit = SubmitField("Versie opslaan")
 
 
 class MaterialForm(BaseForm):
-    kind = SelectField("Soort middel", choices=list(MATERIAL_KINDS))
+    kind = NlSelectField("Soort middel", choices=list(MATERIAL_KINDS))
     title = StringField("Naam", validators=[required("de naam"), max_length(200)])
     url = StringField("Link", description="Begint met https://", validators=[max_length(500)])
     note = TextAreaField("Toelichting", validators=[max_length(2000)])
@@ -204,12 +248,13 @@ class MaterialForm(BaseForm):
 
 
 class EvidenceForm(VersionedForm):
-    kind = SelectField("Soort bewijs", choices=list(EVIDENCE_KINDS))
+    kind = NlSelectField("Soort bewijs", choices=list(EVIDENCE_KINDS))
     title = StringField("Titel", validators=[required("een titel"), max_length(200)])
     text = TextAreaField("Cijfer, quote of verhaal", validators=[max_length(5000)])
-    occurred_on = NlDateField("Datum", description=DATE_HINT, validators=[required("de datum")])
-    source = StringField("Bron", description="Van wie of waar komt dit?",
-                         validators=[required("de bron"), max_length(300)])
+    occurred_on = NlDateField("Datum", description=DATE_HINT, validators=[required_date("de datum")])
+    source = StringField(
+        "Bron", description="Van wie of waar komt dit?", validators=[required("de bron"), max_length(300)]
+    )
     permission = BooleanField("Toestemming om dit te gebruiken")
     permission_note = StringField("Toestemming: van wie en hoe vastgelegd", validators=[max_length(300)])
     image = FileField("Foto")
@@ -231,14 +276,17 @@ ActionPlanForm = _action_plan_form()
 
 class ActionForm(BaseForm):
     description = StringField("Actie", validators=[required("de actie"), max_length(500)])
-    owner = StringField("Wie", validators=[required("wie de actie oppakt"), max_length(120)])
-    due_on = NlDateField("Wanneer", description=DATE_HINT, validators=[required("de datum")])
+    owner = StringField(
+        "Wie", validators=[DataRequired(message="Vul in wie de actie oppakt."), max_length(120)]
+    )
+    due_on = NlDateField("Wanneer", description=DATE_HINT, validators=[required_date("de datum")])
     submit = SubmitField("Actie toevoegen")
 
 
 class EvaluationForm(VersionedForm):
-    evaluated_on = NlDateField("Datum van de evaluatie", description=DATE_HINT,
-                               validators=[required("de datum")])
+    evaluated_on = NlDateField(
+        "Datum van de evaluatie", description=DATE_HINT, validators=[required_date("de datum")]
+    )
     plan_review = TextAreaField(
         "Stap 1: plan van aanpak en verhaal",
         description="Neem het plan en de pitch door: wat vul je aan, wat stel je bij?",
@@ -246,7 +294,9 @@ class EvaluationForm(VersionedForm):
     )
     contacts_review = TextAreaField(
         "Stap 2: contacten",
-        description="Welke contacten zijn waardevol gebleken en waarom? Wie ontbreekt nog, en via wie benader je die?",
+        description=(
+            "Welke contacten zijn waardevol gebleken en waarom? Wie ontbreekt nog, en via wie benader je die?"
+        ),
         validators=[max_length(5000)],
     )
     friction = TextAreaField(

@@ -5,6 +5,16 @@ from lobby.models.municipality import KeyFigure, LobbyPlan, Municipality
 from lobby.models.plans import ActionPlan, Evaluation, Meeting, MeetingAgreement, PlanAction
 
 __all__ = [
-    "ActionPlan", "Evaluation", "Evidence", "EvidenceImage", "KeyFigure", "LobbyPlan", "Material",
-    "Meeting", "MeetingAgreement", "Municipality", "PitchVersion", "PlanAction",
+    "ActionPlan",
+    "Evaluation",
+    "Evidence",
+    "EvidenceImage",
+    "KeyFigure",
+    "LobbyPlan",
+    "Material",
+    "Meeting",
+    "MeetingAgreement",
+    "Municipality",
+    "PitchVersion",
+    "PlanAction",
 ]

@@ -64,7 +64,9 @@ class Municipality(PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     partner = relationship("Partner")
     figures = relationship(
-        "KeyFigure", back_populates="municipality", cascade="all, delete-orphan",
+        "KeyFigure",
+        back_populates="municipality",
+        cascade="all, delete-orphan",
         order_by="KeyFigure.position, KeyFigure.id",
     )
 

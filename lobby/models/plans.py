@@ -39,8 +39,9 @@ meeting_evidence = Table(
     "crm_lobby_meeting_evidence",
     Base.metadata,
     Column("meeting_id", ForeignKey("crm_lobby_meeting.id", ondelete="CASCADE"), primary_key=True),
-    Column("evidence_id", ForeignKey("crm_lobby_evidence.id", ondelete="CASCADE"), primary_key=True,
-           index=True),
+    Column(
+        "evidence_id", ForeignKey("crm_lobby_evidence.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 
 
@@ -72,7 +73,9 @@ class Meeting(PhaseMixin, VersionedMixin, TimestampMixin, Base):
     contacts = relationship("Contact", secondary=meeting_contacts, order_by="Contact.name")
     evidence = relationship("Evidence", secondary=meeting_evidence, order_by="Evidence.occurred_on.desc()")
     agreements = relationship(
-        "MeetingAgreement", back_populates="meeting", cascade="all, delete-orphan",
+        "MeetingAgreement",
+        back_populates="meeting",
+        cascade="all, delete-orphan",
         order_by="MeetingAgreement.due_on, MeetingAgreement.id",
     )
 
@@ -94,7 +97,9 @@ class MeetingAgreement(TimestampMixin, Base):
     label_nl = "afspraak uit gesprek"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("crm_lobby_meeting.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("crm_lobby_meeting.id", ondelete="CASCADE"), index=True
+    )
     description: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("crm_user.id", ondelete="SET NULL"), index=True)
     owner_name: Mapped[str | None] = mapped_column(String(120))  # someone outside the library
@@ -150,7 +155,9 @@ class ActionPlan(PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     municipality = relationship("Municipality")
     actions = relationship(
-        "PlanAction", back_populates="plan", cascade="all, delete-orphan",
+        "PlanAction",
+        back_populates="plan",
+        cascade="all, delete-orphan",
         order_by="PlanAction.due_on, PlanAction.id",
     )
 
@@ -162,7 +169,9 @@ class PlanAction(TimestampMixin, Base):
     label_nl = "actie uit plan van aanpak"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("crm_lobby_action_plan.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("crm_lobby_action_plan.id", ondelete="CASCADE"), index=True
+    )
     description: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(120))
     due_on: Mapped[date] = mapped_column(Date)

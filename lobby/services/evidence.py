@@ -19,8 +19,12 @@ from lobby.services.common import LobbyError, check_version, clean
 PITCH_WARN_SECONDS = 90
 
 #: Image formats accepted for evidence photos, as Pillow names them → (content type, extension).
-IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "GIF": ("image/gif", "gif"),
-                 "WEBP": ("image/webp", "webp")}
+IMAGE_FORMATS = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "GIF": ("image/gif", "gif"),
+    "WEBP": ("image/webp", "webp"),
+}
 
 
 # -- pitch ---------------------------------------------------------------------------
@@ -34,19 +38,25 @@ def pitch_warning(text: str) -> str | None:
     words, seconds = speaking_time(text)
     if seconds > PITCH_WARN_SECONDS:
         minutes = f"{seconds / 60:.1f}".replace(".", ",")
-        return (f"Deze pitch heeft {words} woorden: dat is ongeveer {minutes} minuten spreken, "
-                "ver boven de ene minuut van een elevator pitch. Maak hem korter.")
+        return (
+            f"Deze pitch heeft {words} woorden: dat is ongeveer {minutes} minuten spreken, "
+            "ver boven de ene minuut van een elevator pitch. Maak hem korter."
+        )
     return None
 
 
 def pitches() -> list[PitchVersion]:
-    return list(db.session.scalars(select(PitchVersion).order_by(PitchVersion.created_at.desc(),
-                                                                 PitchVersion.id.desc())))
+    return list(
+        db.session.scalars(
+            select(PitchVersion).order_by(PitchVersion.created_at.desc(), PitchVersion.id.desc())
+        )
+    )
 
 
 def current_pitch() -> PitchVersion | None:
-    return db.session.scalar(select(PitchVersion).where(PitchVersion.current.is_(True))
-                             .order_by(PitchVersion.id.desc()))
+    return db.session.scalar(
+        select(PitchVersion).where(PitchVersion.current.is_(True)).order_by(PitchVersion.id.desc())
+    )
 
 
 def add_pitch(title: str, text: str, author_id: int | None, make_current: bool) -> PitchVersion:
@@ -132,8 +142,9 @@ def check_image(data: bytes) -> CheckedImage:
         with Image.open(io.BytesIO(data)) as img:
             width, height = img.size
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise LobbyError("Dit bestand is geen foto. Kies een JPG-, PNG-, GIF- of WebP-bestand.",
-                         "image") from None
+        raise LobbyError(
+            "Dit bestand is geen foto. Kies een JPG-, PNG-, GIF- of WebP-bestand.", "image"
+        ) from None
     if fmt not in IMAGE_FORMATS:
         raise LobbyError("Dit soort afbeelding kan niet. Kies een JPG-, PNG-, GIF- of WebP-bestand.", "image")
     content_type, extension = IMAGE_FORMATS[fmt]
@@ -164,7 +175,12 @@ def _attach(evidence: Evidence, image: CheckedImage | None) -> None:
     stored = evidence.image or EvidenceImage()
     stored.content_type = image.content_type
     stored.filename = f"bewijs-{evidence.id}.{image.extension}"
-    stored.size, stored.width, stored.height, stored.data = len(image.data), image.width, image.height, image.data
+    stored.size, stored.width, stored.height, stored.data = (
+        len(image.data),
+        image.width,
+        image.height,
+        image.data,
+    )
     evidence.image = stored
 
 
@@ -181,8 +197,13 @@ def create_evidence(data: EvidenceData, image_bytes: bytes | None = None) -> Evi
     return evidence
 
 
-def update_evidence(evidence: Evidence, version, data: EvidenceData, image_bytes: bytes | None = None,
-                    remove_image: bool = False) -> None:
+def update_evidence(
+    evidence: Evidence,
+    version,
+    data: EvidenceData,
+    image_bytes: bytes | None = None,
+    remove_image: bool = False,
+) -> None:
     check_version(evidence, version)
     image = check_image(image_bytes) if image_bytes is not None else None
     _apply_evidence(evidence, data)
@@ -194,14 +215,20 @@ def update_evidence(evidence: Evidence, version, data: EvidenceData, image_bytes
     db.session.flush()
 
 
-def search_evidence(query: str | None = None, kind: str | None = None,
-                    permission_only: bool = False) -> list[Evidence]:
+def search_evidence(
+    query: str | None = None, kind: str | None = None, permission_only: bool = False
+) -> list[Evidence]:
     stmt = select(Evidence).order_by(Evidence.occurred_on.desc(), Evidence.id.desc())
     query = clean(query)
     if query:
         like = f"%{query.lower()}%"
-        stmt = stmt.where(or_(func.lower(Evidence.title).like(like), func.lower(Evidence.text).like(like),
-                              func.lower(Evidence.source).like(like)))
+        stmt = stmt.where(
+            or_(
+                func.lower(Evidence.title).like(like),
+                func.lower(Evidence.text).like(like),
+                func.lower(Evidence.source).like(like),
+            )
+        )
     if kind in EVIDENCE_KIND_LABELS:
         stmt = stmt.where(Evidence.kind == kind)
     if permission_only:
@@ -210,9 +237,11 @@ def search_evidence(query: str | None = None, kind: str | None = None,
 
 
 def recent_evidence(limit: int = 3) -> list[Evidence]:
-    return list(db.session.scalars(
-        select(Evidence).order_by(Evidence.occurred_on.desc(), Evidence.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(Evidence).order_by(Evidence.occurred_on.desc(), Evidence.id.desc()).limit(limit)
+        )
+    )
 
 
 def delete_evidence(evidence: Evidence) -> None:

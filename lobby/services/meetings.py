@@ -74,15 +74,15 @@ def _apply(meeting: Meeting, data: MeetingData) -> None:
     meeting.library_role = data.library_role or None
     meeting.key_message = clean(data.key_message)
     meeting.questions = [
-        {"question": clean(q) or "", "answer": clean(a) or ""}
-        for q, a in (data.questions or []) if clean(q)
+        {"question": clean(q) or "", "answer": clean(a) or ""} for q, a in (data.questions or []) if clean(q)
     ]
     ids = list(dict.fromkeys(data.contact_ids or []))
     meeting.contacts = list(db.session.scalars(select(Contact).where(Contact.id.in_(ids)))) if ids else []
     evidence_ids = list(dict.fromkeys(data.evidence_ids or []))
     meeting.evidence = (
         list(db.session.scalars(select(Evidence).where(Evidence.id.in_(evidence_ids))))
-        if evidence_ids else []
+        if evidence_ids
+        else []
     )
 
 
@@ -108,8 +108,9 @@ def save_outcome(meeting: Meeting, version, outcome: str | None, key_message: st
     db.session.flush()
 
 
-def add_agreement(meeting: Meeting, description: str, owner_id: int | None, owner_name: str | None,
-                  due_on: date | None) -> MeetingAgreement:
+def add_agreement(
+    meeting: Meeting, description: str, owner_id: int | None, owner_name: str | None, due_on: date | None
+) -> MeetingAgreement:
     if not clean(description):
         raise LobbyError("Vul in wat er is afgesproken.", "description")
     if owner_id and db.session.get(User, owner_id) is None:
@@ -119,8 +120,11 @@ def add_agreement(meeting: Meeting, description: str, owner_id: int | None, owne
     if due_on is None:
         raise LobbyError("Vul in wanneer de afspraak klaar moet zijn.", "due_on")
     agreement = MeetingAgreement(
-        meeting_id=meeting.id, description=clean(description), owner_id=owner_id or None,
-        owner_name=None if owner_id else clean(owner_name), due_on=due_on,
+        meeting_id=meeting.id,
+        description=clean(description),
+        owner_id=owner_id or None,
+        owner_name=None if owner_id else clean(owner_name),
+        due_on=due_on,
     )
     db.session.add(agreement)
     db.session.flush()
@@ -137,12 +141,17 @@ def open_agreements_for(user, today: date | None = None) -> list[MeetingAgreemen
     if user is None:
         return []
     today = today or date.today()
-    return list(db.session.scalars(
-        select(MeetingAgreement)
-        .where(MeetingAgreement.owner_id == user.id, MeetingAgreement.done_at.is_(None),
-               MeetingAgreement.due_on <= today + timedelta(days=AGREEMENT_HORIZON_DAYS))
-        .order_by(MeetingAgreement.due_on, MeetingAgreement.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(MeetingAgreement)
+            .where(
+                MeetingAgreement.owner_id == user.id,
+                MeetingAgreement.done_at.is_(None),
+                MeetingAgreement.due_on <= today + timedelta(days=AGREEMENT_HORIZON_DAYS),
+            )
+            .order_by(MeetingAgreement.due_on, MeetingAgreement.id)
+        )
+    )
 
 
 # -- the follow-up mail ----------------------------------------------------------------
@@ -154,8 +163,12 @@ class MailDraft:
 
     def mailto(self) -> str:
         return (
-            "mailto:" + ",".join(quote(a, safe="@") for a in self.to)
-            + "?subject=" + quote(self.subject) + "&body=" + quote(self.body)
+            "mailto:"
+            + ",".join(quote(a, safe="@") for a in self.to)
+            + "?subject="
+            + quote(self.subject)
+            + "&body="
+            + quote(self.body)
         )
 
     def eml(self, sender: str | None = None) -> bytes:
@@ -183,8 +196,11 @@ def follow_up_mail(meeting: Meeting, sender_name: str | None = None) -> MailDraf
     if meeting.agreements:
         lines += ["", "Dit hebben we afgesproken:"]
         for agreement in meeting.agreements:
-            who = f" ({agreement.owner_label}" + (f", {nl_date(agreement.due_on)})" if agreement.due_on else ")")
+            who = f" ({agreement.owner_label}" + (
+                f", {nl_date(agreement.due_on)})" if agreement.due_on else ")"
+            )
             lines.append(f"- {agreement.description}{who}")
     lines += ["", "Met vriendelijke groet,", sender_name or "", ""]
-    return MailDraft(recipients, f"Ons gesprek van {nl_date(meeting.held_on)}: {meeting.title}",
-                     "\n".join(lines))
+    return MailDraft(
+        recipients, f"Ons gesprek van {nl_date(meeting.held_on)}: {meeting.title}", "\n".join(lines)
+    )

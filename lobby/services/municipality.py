@@ -15,24 +15,36 @@ from lobby.models.municipality import FUNDAMENT_ITEMS, LOBBYPLAN_ITEMS, ROLE_LAB
 from lobby.services.common import LobbyError, check_version, clean
 
 PROFILE_FIELDS = (
-    "cbs_code", "college", "coalition_goals", "lea", "regional_plan", "contact_municipality",
-    "library_role", "expectations", "key_message",
+    "cbs_code",
+    "college",
+    "coalition_goals",
+    "lea",
+    "regional_plan",
+    "contact_municipality",
+    "library_role",
+    "expectations",
+    "key_message",
 )
 
 
 def municipalities() -> list[Municipality]:
-    return list(db.session.scalars(
-        select(Municipality).join(Partner, Partner.id == Municipality.partner_id).order_by(Partner.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Municipality).join(Partner, Partner.id == Municipality.partner_id).order_by(Partner.name)
+        )
+    )
 
 
 def free_municipal_partners() -> list[Partner]:
     """Partners of kind gemeente that have no lobby profile yet."""
     taken = select(Municipality.partner_id)
-    return list(db.session.scalars(
-        select(Partner).where(Partner.kind == MUNICIPALITY_KIND, Partner.id.not_in(taken))
-        .order_by(Partner.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Partner)
+            .where(Partner.kind == MUNICIPALITY_KIND, Partner.id.not_in(taken))
+            .order_by(Partner.name)
+        )
+    )
 
 
 def create_municipality(partner_id: int | None, new_name: str | None, **profile) -> Municipality:
@@ -45,9 +57,7 @@ def create_municipality(partner_id: int | None, new_name: str | None, **profile)
         if db.session.scalar(select(Municipality).where(Municipality.partner_id == partner.id)):
             raise LobbyError("Deze gemeente heeft al een profiel.", "partner_id")
     elif new_name:
-        partner = db.session.scalar(
-            select(Partner).where(func.lower(Partner.name) == new_name.lower())
-        )
+        partner = db.session.scalar(select(Partner).where(func.lower(Partner.name) == new_name.lower()))
         if partner is not None:
             raise LobbyError("Er is al een organisatie met deze naam; kies hem uit de lijst.", "new_name")
         partner = Partner(name=new_name, kind=MUNICIPALITY_KIND, internal=False, status="verkennend")
@@ -78,8 +88,9 @@ def update_municipality(municipality: Municipality, version, **profile) -> None:
 
 
 # -- key figures ---------------------------------------------------------------------
-def add_figure(municipality: Municipality, label: str, value: str, unit: str | None,
-               source: str | None, year: int | None) -> KeyFigure:
+def add_figure(
+    municipality: Municipality, label: str, value: str, unit: str | None, source: str | None, year: int | None
+) -> KeyFigure:
     if not clean(source):
         raise LobbyError("Vul de bron van het cijfer in: waar komt het vandaan?", "source")
     if not clean(label) or not clean(value):
@@ -87,8 +98,13 @@ def add_figure(municipality: Municipality, label: str, value: str, unit: str | N
     if year is not None and not 1900 <= year <= date.today().year + 1:
         raise LobbyError("Vul een jaartal in, zoals 2024.", "year")
     figure = KeyFigure(
-        municipality_id=municipality.id, label=clean(label), value=clean(value), unit=clean(unit),
-        source=clean(source), year=year, position=len(municipality.figures),
+        municipality_id=municipality.id,
+        label=clean(label),
+        value=clean(value),
+        unit=clean(unit),
+        source=clean(source),
+        year=year,
+        position=len(municipality.figures),
     )
     db.session.add(figure)
     db.session.flush()
@@ -119,7 +135,9 @@ def fundament_rows(municipality: Municipality) -> list[FundamentRow]:
     return rows
 
 
-def save_fundament(municipality: Municipality, version, items: dict[str, tuple[bool, date | None, str]]) -> None:
+def save_fundament(
+    municipality: Municipality, version, items: dict[str, tuple[bool, date | None, str]]
+) -> None:
     """``items``: key → (done, done_on, note/link). A ticked item without a date gets today."""
     check_version(municipality, version)
     result = {}
@@ -154,7 +172,10 @@ def save_lobbyplan(plan: LobbyPlan, version, items: dict[str, tuple[str, bool]])
     else:
         check_version(plan, version)
     plan.items = {
-        key: {"text": clean(items.get(key, ("", False))[0]) or "", "done": bool(items.get(key, ("", False))[1])}
+        key: {
+            "text": clean(items.get(key, ("", False))[0]) or "",
+            "done": bool(items.get(key, ("", False))[1]),
+        }
         for key, _ in LOBBYPLAN_ITEMS
     }
     db.session.flush()
@@ -220,8 +241,10 @@ def last_contacts(contact_ids: list[int]) -> dict[int, Interaction]:
     rows = db.session.execute(
         select(latest.c.contact_id, Interaction)
         .join(ic, ic.c.contact_id == latest.c.contact_id)
-        .join(Interaction, (Interaction.id == ic.c.interaction_id)
-              & (Interaction.occurred_on == latest.c.last_on))
+        .join(
+            Interaction,
+            (Interaction.id == ic.c.interaction_id) & (Interaction.occurred_on == latest.c.last_on),
+        )
         .order_by(Interaction.id)
     ).all()
     return dict(rows)

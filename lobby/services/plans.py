@@ -64,14 +64,22 @@ def toggle_action(action: PlanAction) -> None:
 
 # -- evaluation --------------------------------------------------------------------------
 def evaluations(municipality: Municipality) -> list[Evaluation]:
-    return list(db.session.scalars(
-        select(Evaluation).where(Evaluation.municipality_id == municipality.id)
-        .order_by(Evaluation.evaluated_on.desc(), Evaluation.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Evaluation)
+            .where(Evaluation.municipality_id == municipality.id)
+            .order_by(Evaluation.evaluated_on.desc(), Evaluation.id.desc())
+        )
+    )
 
 
-def save_evaluation(municipality: Municipality, evaluation: Evaluation | None, version,
-                    evaluated_on: date | None, values: dict[str, str | None]) -> Evaluation:
+def save_evaluation(
+    municipality: Municipality,
+    evaluation: Evaluation | None,
+    version,
+    evaluated_on: date | None,
+    values: dict[str, str | None],
+) -> Evaluation:
     if evaluated_on is None:
         raise LobbyError("Vul de datum van de evaluatie in, zoals 3-12-2026.", "evaluated_on")
     if evaluation is None:
@@ -89,7 +97,8 @@ def save_evaluation(municipality: Municipality, evaluation: Evaluation | None, v
 def contact_evaluations(municipality: Municipality) -> tuple[list[Contact], list[Contact], list[Contact]]:
     """People at the municipality by the CRM's evaluation mark: valuable, not valuable, not judged."""
     rows = db.session.scalars(
-        select(Contact).join(Affiliation, Affiliation.contact_id == Contact.id)
+        select(Contact)
+        .join(Affiliation, Affiliation.contact_id == Contact.id)
         .where(Affiliation.partner_id == municipality.partner_id, Contact.erased_at.is_(None))
         .order_by(Contact.name)
     )

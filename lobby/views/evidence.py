@@ -25,8 +25,9 @@ def pitches():
     if form.validate_on_submit():
         account = current_account()
         try:
-            pitch = services.add_pitch(form.title.data, form.text.data, account.id if account else None,
-                                       form.make_current.data)
+            pitch = services.add_pitch(
+                form.title.data, form.text.data, account.id if account else None, form.make_current.data
+            )
         except LobbyError as exc:
             db.session.rollback()
             add_form_error(form, exc.field, str(exc))
@@ -38,8 +39,13 @@ def pitches():
                 flash(warning, "warning")
             return redirect(url_for("lobby.pitch", pitch_id=pitch.id))
     warning = services.pitch_warning(form.text.data or "") if request.method == "POST" else None
-    return render_form("lobby/pitches.html", form, pitches=services.pitches(),
-                       current=services.current_pitch(), warning=warning)
+    return render_form(
+        "lobby/pitches.html",
+        form,
+        pitches=services.pitches(),
+        current=services.current_pitch(),
+        warning=warning,
+    )
 
 
 @bp.route("/pitch/<int:pitch_id>")
@@ -74,9 +80,13 @@ def materials():
             db.session.commit()
             flash("Het middel is toegevoegd.", "success")
             return redirect(url_for("lobby.materials"))
-    return render_form("lobby/materials.html", form, materials=services.materials(),
-                       municipalities=municipality_services.municipalities(),
-                       pitch=services.current_pitch())
+    return render_form(
+        "lobby/materials.html",
+        form,
+        materials=services.materials(),
+        municipalities=municipality_services.municipalities(),
+        pitch=services.current_pitch(),
+    )
 
 
 @bp.route("/middelen/<int:material_id>/verwijderen", methods=["POST"])
@@ -96,8 +106,14 @@ def evidence_list():
     kind = request.args.get("soort", "")
     permission_only = request.args.get("toestemming") == "1"
     items = services.search_evidence(query, kind, permission_only)
-    return render_template("lobby/evidence_list.html", items=items, query=query, kind=kind,
-                           permission_only=permission_only, kinds=EVIDENCE_KINDS)
+    return render_template(
+        "lobby/evidence_list.html",
+        items=items,
+        query=query,
+        kind=kind,
+        permission_only=permission_only,
+        kinds=EVIDENCE_KINDS,
+    )
 
 
 def _upload(form: EvidenceForm) -> bytes | None:
@@ -110,8 +126,13 @@ def _upload(form: EvidenceForm) -> bytes | None:
 
 def _evidence_data(form: EvidenceForm) -> services.EvidenceData:
     return services.EvidenceData(
-        kind=form.kind.data, title=form.title.data, text=form.text.data, occurred_on=form.occurred_on.data,
-        source=form.source.data, permission=form.permission.data, permission_note=form.permission_note.data,
+        kind=form.kind.data,
+        title=form.title.data,
+        text=form.text.data,
+        occurred_on=form.occurred_on.data,
+        source=form.source.data,
+        permission=form.permission.data,
+        permission_note=form.permission_note.data,
     )
 
 
@@ -129,8 +150,9 @@ def evidence_new():
             db.session.commit()
             flash("Het bewijs is opgeslagen.", "success")
             return redirect(url_for("lobby.evidence_list"))
-    return render_form("lobby/evidence_form.html", form, evidence=None,
-                       max_mb=services.max_upload_bytes() // (1024 * 1024))
+    return render_form(
+        "lobby/evidence_form.html", form, evidence=None, max_mb=services.max_upload_bytes() // (1024 * 1024)
+    )
 
 
 @bp.route("/bewijs/<int:evidence_id>", methods=["GET", "POST"])
@@ -142,8 +164,9 @@ def evidence_edit(evidence_id: int):
         version_of(form, evidence)
     if form.validate_on_submit():
         try:
-            services.update_evidence(evidence, form.version.data, _evidence_data(form), _upload(form),
-                                     form.remove_image.data)
+            services.update_evidence(
+                evidence, form.version.data, _evidence_data(form), _upload(form), form.remove_image.data
+            )
         except LobbyError as exc:
             db.session.rollback()
             add_form_error(form, exc.field, str(exc))
@@ -151,8 +174,12 @@ def evidence_edit(evidence_id: int):
             db.session.commit()
             flash("Het bewijs is opgeslagen.", "success")
             return redirect(url_for("lobby.evidence_list"))
-    return render_form("lobby/evidence_form.html", form, evidence=evidence,
-                       max_mb=services.max_upload_bytes() // (1024 * 1024))
+    return render_form(
+        "lobby/evidence_form.html",
+        form,
+        evidence=evidence,
+        max_mb=services.max_upload_bytes() // (1024 * 1024),
+    )
 
 
 @bp.route("/bewijs/<int:evidence_id>/foto")
@@ -163,11 +190,15 @@ def evidence_image(evidence_id: int):
         get_or_404(Evidence, evidence_id)  # 404 for an unknown record
         return redirect(url_for("lobby.evidence_edit", evidence_id=evidence_id))
     disposition = "attachment" if request.args.get("download") else "inline"
-    return Response(image.data, mimetype=image.content_type, headers={
-        "Content-Disposition": f'{disposition}; filename="{image.filename}"',
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-    })
+    return Response(
+        image.data,
+        mimetype=image.content_type,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{image.filename}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )
 
 
 @bp.route("/bewijs/<int:evidence_id>/verwijderen", methods=["POST"])

@@ -29,8 +29,12 @@ EXTRA_QUESTION_ROWS = 2
 @staff_only
 def meetings():
     upcoming, past = services.upcoming_and_past(services.meetings())
-    return render_template("lobby/meetings.html", upcoming=upcoming, past=past,
-                           municipalities=municipality_services.municipalities())
+    return render_template(
+        "lobby/meetings.html",
+        upcoming=upcoming,
+        past=past,
+        municipalities=municipality_services.municipalities(),
+    )
 
 
 def _meeting_form(municipality: Municipality, meeting: Meeting | None) -> MeetingForm:
@@ -38,7 +42,7 @@ def _meeting_form(municipality: Municipality, meeting: Meeting | None) -> Meetin
     people = municipality_services.people(municipality)
     choices = [(p.contact.id, p.contact.name + (f" — {p.function}" if p.function else "")) for p in people]
     known = {c[0] for c in choices}
-    for contact in (meeting.contacts if meeting else []):  # people met who left the municipality
+    for contact in meeting.contacts if meeting else []:  # people met who left the municipality
         if contact.id not in known:
             choices.append((contact.id, contact.name))
     form.contact_ids.choices = choices
@@ -68,11 +72,18 @@ def _meeting_form(municipality: Municipality, meeting: Meeting | None) -> Meetin
 
 def _meeting_data(form: MeetingForm) -> services.MeetingData:
     return services.MeetingData(
-        title=form.title.data, held_on=form.held_on.data, starts_at=form.starts_at.data,
-        place=form.place.data, contact_ids=form.contact_ids.data, library_people=form.library_people.data,
-        goals=form.goals.data, goals_note=form.goals_note.data, library_role=form.library_role.data,
+        title=form.title.data,
+        held_on=form.held_on.data,
+        starts_at=form.starts_at.data,
+        place=form.place.data,
+        contact_ids=form.contact_ids.data,
+        library_people=form.library_people.data,
+        goals=form.goals.data,
+        goals_note=form.goals_note.data,
+        library_role=form.library_role.data,
         questions=[(e.form.question.data or "", e.form.answer.data or "") for e in form.questions.entries],
-        evidence_ids=form.evidence_ids.data, key_message=form.key_message.data,
+        evidence_ids=form.evidence_ids.data,
+        key_message=form.key_message.data,
     )
 
 
@@ -89,8 +100,9 @@ def meeting_new(municipality_id: int):
             add_form_error(form, exc.field, str(exc))
         else:
             db.session.commit()
-            flash("Het gesprek is opgeslagen. Bekijk de briefing als je klaar bent met voorbereiden.",
-                  "success")
+            flash(
+                "Het gesprek is opgeslagen. Bekijk de briefing als je klaar bent met voorbereiden.", "success"
+            )
             return redirect(url_for("lobby.meeting", meeting_id=meeting.id))
     return render_form("lobby/meeting_form.html", form, municipality=municipality, meeting=None)
 
@@ -133,7 +145,10 @@ def _render_meeting(meeting: Meeting, outcome_form=None, agreement_form=None):
     mail = services.follow_up_mail(meeting, account.name if account else None)
     status = 422 if (outcome_form.errors or agreement_form.errors) else 200
     return render_template(
-        "lobby/meeting.html", meeting=meeting, outcome_form=outcome_form, agreement_form=agreement_form,
+        "lobby/meeting.html",
+        meeting=meeting,
+        outcome_form=outcome_form,
+        agreement_form=agreement_form,
         people=municipality_services.people(meeting.municipality, only_ids=[c.id for c in meeting.contacts]),
         mail=mail,
     ), status
@@ -171,8 +186,9 @@ def agreement_add(meeting_id: int):
     form.owner_id.choices = _owner_choices()
     if form.validate_on_submit():
         try:
-            services.add_agreement(meeting, form.description.data, form.owner_id.data,
-                                   form.owner_name.data, form.due_on.data)
+            services.add_agreement(
+                meeting, form.description.data, form.owner_id.data, form.owner_name.data, form.due_on.data
+            )
         except LobbyError as exc:
             db.session.rollback()
             add_form_error(form, exc.field, str(exc))
@@ -222,6 +238,7 @@ def meeting_eml(meeting_id: int):
     draft = services.follow_up_mail(meeting, account.name if account else None)
     record_event("export", Meeting.__tablename__, meeting.id, ["mail"], commit=True)
     return Response(
-        draft.eml(account.email if account else None), mimetype="message/rfc822",
+        draft.eml(account.email if account else None),
+        mimetype="message/rfc822",
         headers={"Content-Disposition": f'attachment; filename="gesprek-{meeting.id}.eml"'},
     )

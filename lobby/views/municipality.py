@@ -26,8 +26,12 @@ PROFILE_FIELDS = services.PROFILE_FIELDS
 @staff_only
 def index():
     instruments = [i for i in current_registry().instruments if i.theme == Theme.PROFILING]
-    return render_template("lobby/index.html", municipalities=services.municipalities(),
-                           instruments=instruments, pitch=current_pitch())
+    return render_template(
+        "lobby/index.html",
+        municipalities=services.municipalities(),
+        instruments=instruments,
+        pitch=current_pitch(),
+    )
 
 
 def _single_or_choose(endpoint: str, title: str):
@@ -66,7 +70,8 @@ def municipality_new():
     if form.validate_on_submit():
         try:
             municipality = services.create_municipality(
-                form.partner_id.data, form.new_name.data,
+                form.partner_id.data,
+                form.new_name.data,
                 **{name: getattr(form, name).data for name in PROFILE_FIELDS},
             )
         except LobbyError as exc:
@@ -85,8 +90,12 @@ def municipality(municipality_id: int):
     municipality = get_or_404(Municipality, municipality_id)
     upcoming, past = meeting_services.upcoming_and_past(meeting_services.meetings(municipality))
     return render_template(
-        "lobby/municipality.html", municipality=municipality, people=services.people(municipality),
-        upcoming=upcoming, past=past, plans=plan_services.plans(municipality),
+        "lobby/municipality.html",
+        municipality=municipality,
+        people=services.people(municipality),
+        upcoming=upcoming,
+        past=past,
+        plans=plan_services.plans(municipality),
         fundament=services.fundament_rows(municipality),
     )
 
@@ -102,7 +111,8 @@ def municipality_edit(municipality_id: int):
     if form.validate_on_submit():
         try:
             services.update_municipality(
-                municipality, form.version.data,
+                municipality,
+                form.version.data,
                 **{name: getattr(form, name).data for name in PROFILE_FIELDS},
             )
         except LobbyError as exc:
@@ -122,8 +132,14 @@ def municipality_figures(municipality_id: int):
     form = FigureForm()
     if form.validate_on_submit():
         try:
-            services.add_figure(municipality, form.label.data, form.value.data, form.unit.data,
-                                form.source.data, form.year.data)
+            services.add_figure(
+                municipality,
+                form.label.data,
+                form.value.data,
+                form.unit.data,
+                form.source.data,
+                form.year.data,
+            )
         except LobbyError as exc:
             db.session.rollback()
             add_form_error(form, exc.field, str(exc))
@@ -184,8 +200,10 @@ def lobbyplan(municipality_id: int):
             sub = getattr(form, key).form
             sub.text.data, sub.done.data = text, done
     if form.validate_on_submit():
-        items = {key: (getattr(form, key).form.text.data, getattr(form, key).form.done.data)
-                 for key, _ in LOBBYPLAN_ITEMS}
+        items = {
+            key: (getattr(form, key).form.text.data, getattr(form, key).form.done.data)
+            for key, _ in LOBBYPLAN_ITEMS
+        }
         try:
             services.save_lobbyplan(plan, form.version.data, items)
         except LobbyError as exc:
@@ -195,5 +213,6 @@ def lobbyplan(municipality_id: int):
             db.session.commit()
             flash("Het lobbyplan is opgeslagen.", "success")
             return redirect(url_for("lobby.lobbyplan", municipality_id=municipality.id))
-    return render_form("lobby/lobbyplan.html", form, municipality=municipality, plan=plan,
-                       items=LOBBYPLAN_ITEMS)
+    return render_form(
+        "lobby/lobbyplan.html", form, municipality=municipality, plan=plan, items=LOBBYPLAN_ITEMS
+    )

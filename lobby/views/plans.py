@@ -22,8 +22,9 @@ from lobby.views import bp, get_or_404, version_of
 @bp.route("/plan-van-aanpak")
 @staff_only
 def plans():
-    return render_template("lobby/plans.html", plans=services.plans(),
-                           municipalities=municipality_services.municipalities())
+    return render_template(
+        "lobby/plans.html", plans=services.plans(), municipalities=municipality_services.municipalities()
+    )
 
 
 def _items(form) -> dict:
@@ -60,8 +61,9 @@ def plan(plan_id: int):
 
 def _render_plan(plan: ActionPlan, action_form: ActionForm):
     status = 422 if action_form.errors else 200
-    return render_template("lobby/plan.html", plan=plan, items=PLAN_ITEMS, action_form=action_form,
-                           today=date.today()), status
+    return render_template(
+        "lobby/plan.html", plan=plan, items=PLAN_ITEMS, action_form=action_form, today=date.today()
+    ), status
 
 
 @bp.route("/plan-van-aanpak/<int:plan_id>/bewerken", methods=["GET", "POST"])
@@ -81,8 +83,9 @@ def plan_edit(plan_id: int):
             db.session.commit()
             flash("Het plan van aanpak is opgeslagen.", "success")
             return redirect(url_for("lobby.plan", plan_id=plan.id))
-    return render_form("lobby/plan_form.html", form, municipality=plan.municipality, plan=plan,
-                       items=PLAN_ITEMS)
+    return render_form(
+        "lobby/plan_form.html", form, municipality=plan.municipality, plan=plan, items=PLAN_ITEMS
+    )
 
 
 @bp.route("/plan-van-aanpak/<int:plan_id>/acties", methods=["POST"])
@@ -117,9 +120,16 @@ def action_toggle(action_id: int):
 def _render_evaluation(municipality: Municipality, form: EvaluationForm, evaluation: Evaluation | None):
     valuable, not_valuable, open_ = services.contact_evaluations(municipality)
     return render_form(
-        "lobby/evaluation.html", form, municipality=municipality, evaluation=evaluation,
-        evaluations=services.evaluations(municipality), plans=services.plans(municipality),
-        pitch=current_pitch(), valuable=valuable, not_valuable=not_valuable, unjudged=open_,
+        "lobby/evaluation.html",
+        form,
+        municipality=municipality,
+        evaluation=evaluation,
+        evaluations=services.evaluations(municipality),
+        plans=services.plans(municipality),
+        pitch=current_pitch(),
+        valuable=valuable,
+        not_valuable=not_valuable,
+        unjudged=open_,
     )
 
 
@@ -132,8 +142,13 @@ def evaluation(municipality_id: int):
         form.evaluated_on.data = date.today()
     if form.validate_on_submit():
         try:
-            saved = services.save_evaluation(municipality, None, None, form.evaluated_on.data,
-                                             {k: getattr(form, k).data for k in services.EVALUATION_FIELDS})
+            saved = services.save_evaluation(
+                municipality,
+                None,
+                None,
+                form.evaluated_on.data,
+                {k: getattr(form, k).data for k in services.EVALUATION_FIELDS},
+            )
         except LobbyError as exc:
             db.session.rollback()
             add_form_error(form, exc.field, str(exc))
@@ -153,9 +168,13 @@ def evaluation_edit(evaluation_id: int):
         version_of(form, evaluation)
     if form.validate_on_submit():
         try:
-            services.save_evaluation(evaluation.municipality, evaluation, form.version.data,
-                                     form.evaluated_on.data,
-                                     {k: getattr(form, k).data for k in services.EVALUATION_FIELDS})
+            services.save_evaluation(
+                evaluation.municipality,
+                evaluation,
+                form.version.data,
+                form.evaluated_on.data,
+                {k: getattr(form, k).data for k in services.EVALUATION_FIELDS},
+            )
         except LobbyError as exc:
             db.session.rollback()
             add_form_error(form, exc.field, str(exc))
