@@ -70,11 +70,25 @@ class NlSelectField(SelectField):
             yield (choice[0], choice[1]) if isinstance(choice, tuple | list) else (choice, choice)
 
 
+class NlIntegerField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Vul een heel getal in, zoals 2024.") from None
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Checkboxes for a multiple choice; rendered by the fieldset branch of the field macro."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Kies alleen uit de lijst.") from None
 
     def pre_validate(self, form):
         values = dict(self.choices or [])
@@ -139,7 +153,7 @@ class FigureForm(BaseForm):
     source = StringField(
         "Bron", description="Waar komt het cijfer vandaan?", validators=[required("de bron"), max_length(300)]
     )
-    year = IntegerField(
+    year = NlIntegerField(
         "Jaar", validators=[optional(), NumberRange(1900, 2100, "Vul een jaartal in, zoals 2024.")]
     )
     submit = SubmitField("Cijfer toevoegen")

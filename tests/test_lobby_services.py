@@ -189,3 +189,24 @@ def test_meeting_model_defaults(db):
     assert (meeting.theme, meeting.phase) == ("profilering", "orientation")
     assert isinstance(m, Municipality)
     db.session.rollback()
+
+
+def test_power_grid_sorts_people_by_influence_and_interest():
+    from types import SimpleNamespace
+
+    def person(name, influence, interest):
+        return SimpleNamespace(contact=SimpleNamespace(name=name, influence=influence, interest=interest))
+
+    grid = municipality.power_grid(
+        [person("W", 5, 4), person("R", 4, 2), person("B", 2, 5), person("X", None, 3)]
+    )
+    assert [p.contact.name for p in grid["hh"]] == ["W"]
+    assert [p.contact.name for p in grid["hl"]] == ["R"]
+    assert [p.contact.name for p in grid["lh"]] == ["B"]
+    assert [p.contact.name for p in grid["unknown"]] == ["X"]
+
+
+def test_lobbyplan_page_shows_the_krachtenveld(app, client, login_as, world):
+    login_as("specialist")
+    page = client.get(f"/profilering/gemeenten/{world['municipality_id']}/lobbyplan").get_data(as_text=True)
+    assert "Krachtenveld van" in page and "Voorbeeld wethouder" in page

@@ -248,3 +248,16 @@ def last_contacts(contact_ids: list[int]) -> dict[int, Interaction]:
         .order_by(Interaction.id)
     ).all()
     return dict(rows)
+
+
+def power_grid(persons: list[Person]) -> dict[str, list[Person]]:
+    """The krachtenveld: people by high (4–5) or low (1–3) influence and interest; unscored apart."""
+    grid: dict[str, list[Person]] = {"hh": [], "hl": [], "lh": [], "ll": [], "unknown": []}
+    for person in persons:
+        influence, interest = person.contact.influence, person.contact.interest
+        if influence is None or interest is None:
+            grid["unknown"].append(person)
+            continue
+        key = ("h" if influence >= 4 else "l") + ("h" if interest >= 4 else "l")
+        grid[key].append(person)
+    return grid
