@@ -257,6 +257,7 @@ class MaterialForm(BaseForm):
     kind = NlSelectField("Soort middel", choices=list(MATERIAL_KINDS))
     title = StringField("Naam", validators=[required("de naam"), max_length(200)])
     url = StringField("Link", description="Begint met https://", validators=[max_length(500)])
+    file = FileField("Of: bestand")
     note = TextAreaField("Toelichting", validators=[max_length(2000)])
     submit = SubmitField("Middel toevoegen")
 

@@ -543,3 +543,31 @@ def test_unknown_records_give_404(client, specialist):
     assert client.get("/profilering/gesprekken/999999/briefing").status_code == 404
     assert client.get("/profilering/bewijs/999999/foto").status_code == 404
     assert client.post("/profilering/afspraken/999999/klaar").status_code == 404
+
+
+def test_material_with_a_file_checked_by_content(app, client, specialist):
+    pdf = b"%PDF-1.4\n%fake but starts right\n"
+    r = client.post(
+        "/profilering/kernboodschap",
+        content_type="multipart/form-data",
+        data={"kind": "folder", "title": "Folder", "file": (io.BytesIO(pdf), "folder.pdf")},
+    )
+    assert r.status_code == 302
+    with app.app_context():
+        from lobby.models import Material
+
+        material_id = _db.session.scalar(select(Material.id))
+    download = client.get(f"/profilering/middelen/{material_id}/bestand")
+    assert download.mimetype == "application/pdf"
+    assert download.headers["Content-Disposition"] == f'attachment; filename="middel-{material_id}.pdf"'
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    r = client.post(
+        "/profilering/kernboodschap",
+        content_type="multipart/form-data",
+        data={"kind": "folder", "title": "Script", "file": (io.BytesIO(b"<svg onload=x>"), "a.pdf")},
+    )
+    assert r.status_code == 422 and "Dit soort bestand kan niet" in text(r)
+    r = client.post(
+        "/profilering/kernboodschap", data={"kind": "folder", "title": "Link", "url": "javascript:x"}
+    )
+    assert r.status_code == 422 and "Een link begint met https://" in text(r)

@@ -210,3 +210,20 @@ def test_lobbyplan_page_shows_the_krachtenveld(app, client, login_as, world):
     login_as("specialist")
     page = client.get(f"/profilering/gemeenten/{world['municipality_id']}/lobbyplan").get_data(as_text=True)
     assert "Krachtenveld van" in page and "Voorbeeld wethouder" in page
+
+
+def test_material_file_types_by_content(app_ctx):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("ppt/presentation.xml", "<p/>")
+    assert evidence.check_material_file(buffer.getvalue())[1] == "pptx"
+    assert evidence.check_material_file(b"%PDF-1.7 ...") == ("application/pdf", "pdf")
+    assert evidence.check_material_file(png_bytes())[0] == "image/png"
+    plain_zip = io.BytesIO()
+    with zipfile.ZipFile(plain_zip, "w") as archive:
+        archive.writestr("virus.exe", "MZ")
+    with pytest.raises(LobbyError, match="Dit soort bestand kan niet"):
+        evidence.check_material_file(plain_zip.getvalue())

@@ -61,6 +61,11 @@ class Material(PhaseMixin, TimestampMixin, Base):
     title: Mapped[str] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(String(500))
     note: Mapped[str | None] = mapped_column(Text)
+    # An optional file (folder, presentation), checked by content and always served as a download.
+    file_name: Mapped[str | None] = mapped_column(String(120))
+    file_type: Mapped[str | None] = mapped_column(String(120))
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    file_data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
 
     @property
     def kind_label(self) -> str:

@@ -81,7 +81,49 @@ def materials() -> list[Material]:
     return list(db.session.scalars(select(Material).order_by(Material.kind, Material.title)))
 
 
-def add_material(kind: str, title: str, url: str | None, note: str | None) -> Material:
+#: Office formats accepted for materials: a zip whose parts name the application.
+OFFICE_FORMATS = {
+    "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
+    "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+}
+
+
+def check_material_file(data: bytes) -> tuple[str, str]:
+    """(content type, extension) of a PDF, an image, or a PowerPoint/Word file, judged by content."""
+    limit = max_upload_bytes()
+    if len(data) > limit:
+        size = f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")
+        raise LobbyError(
+            f"Het bestand is te groot ({size} MB). Het maximum is {limit // (1024 * 1024)} MB.", "file"
+        )
+    if data.startswith(b"%PDF-"):
+        return "application/pdf", "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, ValueError):
+            names = []
+        if "[Content_Types].xml" in names:
+            for prefix, result in OFFICE_FORMATS.items():
+                if any(name.startswith(prefix) for name in names):
+                    return result
+    try:
+        image = check_image(data)
+    except LobbyError:
+        raise LobbyError(
+            "Dit soort bestand kan niet. Kies een pdf, een PowerPoint- of Word-bestand "
+            "(pptx, docx) of een afbeelding.",
+            "file",
+        ) from None
+    return image.content_type, image.extension
+
+
+def add_material(
+    kind: str, title: str, url: str | None, note: str | None, file_data: bytes | None = None
+) -> Material:
     if kind not in dict(MATERIAL_KINDS):
         raise LobbyError("Kies wat voor middel het is.", "kind")
     if not clean(title):
@@ -90,8 +132,14 @@ def add_material(kind: str, title: str, url: str | None, note: str | None) -> Ma
     if url and not (url.startswith("https://") or url.startswith("http://")):
         raise LobbyError("Een link begint met https:// of http://.", "url")
     material = Material(kind=kind, title=clean(title), url=url, note=clean(note))
+    if file_data is not None:
+        content_type, extension = check_material_file(file_data)
+        material.file_type, material.file_size, material.file_data = content_type, len(file_data), file_data
     db.session.add(material)
     db.session.flush()
+    if file_data is not None:
+        material.file_name = f"middel-{material.id}.{extension}"
+        db.session.flush()
     return material
 
 

@@ -72,7 +72,9 @@ def materials():
     form = MaterialForm()
     if form.validate_on_submit():
         try:
-            services.add_material(form.kind.data, form.title.data, form.url.data, form.note.data)
+            services.add_material(
+                form.kind.data, form.title.data, form.url.data, form.note.data, _read_upload(form.file.data)
+            )
         except LobbyError as exc:
             db.session.rollback()
             add_form_error(form, exc.field, str(exc))
@@ -86,6 +88,23 @@ def materials():
         materials=services.materials(),
         municipalities=municipality_services.municipalities(),
         pitch=services.current_pitch(),
+        max_mb=services.max_upload_bytes() // (1024 * 1024),
+    )
+
+
+@bp.route("/middelen/<int:material_id>/bestand")
+@staff_only
+def material_file(material_id: int):
+    material = get_or_404(Material, material_id)
+    if not material.file_name:
+        return redirect(url_for("lobby.materials"))
+    return Response(
+        material.file_data,
+        mimetype=material.file_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{material.file_name}"',
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 
@@ -116,12 +135,15 @@ def evidence_list():
     )
 
 
-def _upload(form: EvidenceForm) -> bytes | None:
-    file = form.image.data
+def _read_upload(file) -> bytes | None:
     if file is None or not getattr(file, "filename", ""):
         return None
     limit = services.max_upload_bytes()
     return file.stream.read(limit + 1)  # one byte over the limit is enough to refuse it
+
+
+def _upload(form: EvidenceForm) -> bytes | None:
+    return _read_upload(form.image.data)
 
 
 def _evidence_data(form: EvidenceForm) -> services.EvidenceData:

@@ -214,6 +214,10 @@ def lobbyplan(municipality_id: int):
             flash("Het lobbyplan is opgeslagen.", "success")
             return redirect(url_for("lobby.lobbyplan", municipality_id=municipality.id))
     return render_form(
-        "lobby/lobbyplan.html", form, municipality=municipality, plan=plan, items=LOBBYPLAN_ITEMS,
+        "lobby/lobbyplan.html",
+        form,
+        municipality=municipality,
+        plan=plan,
+        items=LOBBYPLAN_ITEMS,
         grid=services.power_grid(services.people(municipality)),
     )
