@@ -54,6 +54,13 @@ def _agreements_panel(user):
     return {"agreements": agreements, "today": date.today()}
 
 
+def _next_meetings_panel(_user):
+    from lobby.services.meetings import coming_meetings
+
+    items = coming_meetings()
+    return {"meetings": items} if items else None
+
+
 def _records(model_name: str, endpoint: str, url_args, label):
     def query(theme: Theme, phase: Phase):
         from crm.db import db
@@ -98,6 +105,11 @@ def register(registry: Registry) -> None:
     registry.add_panel(
         StartPanel(
             "lobby-agreements", "lobby/panels/agreements.html", roles.STAFF, _agreements_panel, order=20
+        )
+    )
+    registry.add_panel(
+        StartPanel(
+            "lobby-meetings", "lobby/panels/meetings.html", roles.STAFF, _next_meetings_panel, order=21
         )
     )
     from lobby.demo import seed_demo

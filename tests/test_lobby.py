@@ -571,3 +571,14 @@ def test_material_with_a_file_checked_by_content(app, client, specialist):
         "/profilering/kernboodschap", data={"kind": "folder", "title": "Link", "url": "javascript:x"}
     )
     assert r.status_code == 422 and "Een link begint met https://" in text(r)
+
+
+def test_start_page_lists_coming_meetings_and_views_are_audited(app, client, specialist, lobby_world):
+    home = text(client.get("/"))
+    assert "Gesprekken met de gemeente" in home and "Briefing" in home
+    client.get(f"/profilering/gesprekken/{lobby_world['meeting_id']}/briefing")
+    from crm.audit import AuditEntry
+
+    with app.app_context():
+        views = _db.session.scalars(select(AuditEntry).where(AuditEntry.action == "view")).all()
+        assert any(v.record_type == "crm_lobby_meeting" and v.actor_id == specialist for v in views)

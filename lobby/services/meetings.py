@@ -50,6 +50,18 @@ def meetings(municipality: Municipality | None = None) -> list[Meeting]:
     return list(db.session.scalars(stmt))
 
 
+def coming_meetings(days: int = 14, today: date | None = None) -> list[Meeting]:
+    """Meetings with the municipality in the coming ``days`` days, soonest first."""
+    today = today or date.today()
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(Meeting.held_on >= today, Meeting.held_on <= today + timedelta(days=days))
+            .order_by(Meeting.held_on, Meeting.starts_at, Meeting.id)
+        )
+    )
+
+
 def upcoming_and_past(items: list[Meeting], today: date | None = None) -> tuple[list[Meeting], list[Meeting]]:
     today = today or date.today()
     upcoming = sorted((m for m in items if m.held_on >= today), key=lambda m: m.held_on)

@@ -157,7 +157,9 @@ def _render_meeting(meeting: Meeting, outcome_form=None, agreement_form=None):
 @bp.route("/gesprekken/<int:meeting_id>")
 @staff_only
 def meeting(meeting_id: int):
-    return _render_meeting(get_or_404(Meeting, meeting_id))
+    meeting = get_or_404(Meeting, meeting_id)
+    record_event("view", Meeting.__tablename__, meeting.id, commit=True)  # shows the people met
+    return _render_meeting(meeting)
 
 
 @bp.route("/gesprekken/<int:meeting_id>/uitkomst", methods=["POST"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from crm.audit import record_event
 from crm.db import db
 from crm.guide import Theme
 from crm.permissions import staff_only
@@ -88,6 +89,7 @@ def municipality_new():
 @staff_only
 def municipality(municipality_id: int):
     municipality = get_or_404(Municipality, municipality_id)
+    record_event("view", Municipality.__tablename__, municipality.id, commit=True)  # shows its people
     upcoming, past = meeting_services.upcoming_and_past(meeting_services.meetings(municipality))
     return render_template(
         "lobby/municipality.html",
