@@ -17,7 +17,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, NumberRange
+from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.forms import BaseForm, VersionedForm, max_length, optional, required
@@ -63,7 +63,7 @@ class NlSelectField(SelectField):
         if self.data in (None, "", 0) and any(v in ("", 0) for v in values):
             return
         if self.data not in values:
-            raise ValueError("Kies een optie uit de lijst.")
+            raise ValidationError("Kies een optie uit de lijst.")
 
     def iter_choices_values(self):
         for choice in self.choices or []:
@@ -94,7 +94,7 @@ class MultiCheckboxField(SelectMultipleField):
         values = dict(self.choices or [])
         for item in self.data or []:
             if item not in values:
-                raise ValueError("Kies alleen uit de lijst.")
+                raise ValidationError("Kies alleen uit de lijst.")
 
 
 # -- municipality ---------------------------------------------------------------------

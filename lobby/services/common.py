@@ -34,8 +34,8 @@ def check_version(record, submitted) -> None:
 
 
 def clean(value: str | None) -> str | None:
-    """Strip text; empty becomes None."""
+    """Strip text and drop NUL characters (PostgreSQL refuses them); empty becomes None."""
     if value is None:
         return None
-    value = value.strip()
+    value = value.replace("\x00", "").strip()
     return value or None

@@ -62,7 +62,7 @@ def current_pitch() -> PitchVersion | None:
 def add_pitch(title: str, text: str, author_id: int | None, make_current: bool) -> PitchVersion:
     if not clean(text):
         raise LobbyError("Schrijf de tekst van de pitch.", "text")
-    pitch = PitchVersion(title=clean(title) or "Elevator pitch", text=text.strip(), author_id=author_id)
+    pitch = PitchVersion(title=clean(title) or "Elevator pitch", text=clean(text), author_id=author_id)
     db.session.add(pitch)
     db.session.flush()
     if make_current or current_pitch() is None:
