@@ -219,7 +219,8 @@ def people(municipality: Municipality, only_ids: list[int] | None = None) -> lis
             continue
         seen[contact.id] = Person(contact, aff.function, aff.department, None)
     if only_ids is not None:  # people met who are not (or no longer) linked to the municipality
-        for contact in db.session.scalars(select(Contact).where(Contact.id.in_(only_ids))):
+        extra = select(Contact).where(Contact.id.in_(only_ids), Contact.erased_at.is_(None))
+        for contact in db.session.scalars(extra):
             seen.setdefault(contact.id, Person(contact, None, None, None))
     last = last_contacts(list(seen))
     for person in seen.values():
