@@ -2,24 +2,29 @@
 samenwerkingsafspraken and the samenwerkingsscan."""
 
 from crm import roles
-from crm.guide import Phase, Theme
-from crm.registry import Instrument, MenuItem, Registry
+from crm.registry import MenuItem, Registry
 
 URL_PREFIX = "/samenwerken"
+MODEL_MODULES = ("collaboration.models", "collaboration.scan.models")
 
 
-def blueprint():
-    from collaboration.views import bp
+def make_blueprint():
+    # Importing the view modules attaches their routes to the one ``collaboration`` blueprint.
+    from collaboration import assessment_views, calendar_views, views  # noqa: F401
+    from collaboration.blueprint import bp
+    from collaboration.scan import partner_views  # noqa: F401
+    from collaboration.scan import views as scan_views  # noqa: F401
 
     return bp
 
 
 def register(registry: Registry) -> None:
+    import collaboration.scan
+    from collaboration.setup import register_instruments
+
     registry.add_menu_item(
         MenuItem("collaboration.index", "Samenwerken", roles.STAFF, order=30,
                  active_prefix="collaboration.")
     )
-    registry.add_instrument(
-        Instrument("samenwerken", "Overzicht Samenwerken", "collaboration.index",
-                   Theme.COLLABORATION, Phase.ORIENTATION)
-    )
+    register_instruments(registry)
+    collaboration.scan.register(registry)

@@ -62,7 +62,7 @@ class CRMPlugin:
     ) -> None:
         standalone = role_for is None
         configure_defaults(app)
-        database = configure_database(app, db)
+        database = configure_database(app, db, standalone)
         registry = Registry()
         state = CRMState(
             db=database,
@@ -93,7 +93,7 @@ def configure_defaults(app: Flask) -> None:
         ) or config.default_database_url(app.instance_path)
 
 
-def configure_database(app: Flask, host_db=None):
+def configure_database(app: Flask, host_db=None, standalone: bool = True):
     """Use the host's Flask-SQLAlchemy instance when given or present; else our own."""
     database = host_db or app.extensions.get("sqlalchemy")
     if database is None:
@@ -111,11 +111,10 @@ def configure_database(app: Flask, host_db=None):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     with app.app_context():
         configure_sqlite_engine(database.engine)
-    # A fresh engine created later (e.g. after a fork) gets the same settings.
     audit.install_listener()
-    migrate.init_app(
-        app, database, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True
-    )
+    if standalone:
+        # ``flask db upgrade``; a host keeps its own Flask-Migrate and runs ``flask crm upgrade``.
+        migrate.init_app(app, database, directory=MIGRATIONS_DIR)
     return database
 
 
@@ -139,8 +138,8 @@ def register_packages(app: Flask, state: CRMState) -> None:
     import_models()
     for package in _packages():
         package.register(state.registry)
-        blueprint = package.blueprint()
-        permissions.protect_blueprint(blueprint)
+        blueprint = package.make_blueprint()
+        prepare_blueprint(blueprint)
         prefix = state.url_prefix + getattr(package, "URL_PREFIX", "")
         app.register_blueprint(blueprint, url_prefix=prefix or None)
         state.blueprint_names.add(blueprint.name)
@@ -180,6 +179,9 @@ def configure_security(app: Flask, state: CRMState) -> None:
         if request.blueprint in state.blueprint_names:
             from crm.auth.services import current_account
 
+            # Per request, also when a test keeps one app context open across requests.
+            for key in ("crm_account", "crm_role", "crm_actor_id", "crm_actor_label"):
+                g.pop(key, None)
             account = current_account()
             if account is not None:
                 g.crm_actor_id, g.crm_actor_label = account.id, account.name
@@ -203,25 +205,36 @@ def configure_security(app: Flask, state: CRMState) -> None:
         return response
 
 
-def configure_errors(app: Flask, state: CRMState) -> None:
-    def handle(error):
-        code = getattr(error, "code", 500) or 500
-        if isinstance(error, CSRFError):
-            code = 400
-        if code == 500:
-            state.db.session.rollback()
-        return render_template("crm/error.html", code=code, csrf=isinstance(error, CSRFError)), code
+def render_error(error):
+    """Dutch error page for every HTTP error of the plugin; a 500 rolls back first."""
+    code = getattr(error, "code", 500) or 500
+    if isinstance(error, CSRFError):
+        code = 400
+    if code == 500:
+        current_app.extensions["crm"].db.session.rollback()
+    return render_template("crm/error.html", code=code, csrf=isinstance(error, CSRFError)), code
 
+
+def _install_error_handlers(target) -> None:
+    for code in ERROR_CODES:
+        target.register_error_handler(code, render_error)
+    target.register_error_handler(CSRFError, render_error)
+
+
+def prepare_blueprint(blueprint) -> None:
+    """Policy check and Dutch error pages on a plugin blueprint, once per blueprint object
+    (blueprints are module singletons and outlive an app, e.g. in tests)."""
+    permissions.protect_blueprint(blueprint)
+    if not getattr(blueprint, "_crm_error_handlers", False):
+        _install_error_handlers(blueprint)
+        blueprint._crm_error_handlers = True
+
+
+def configure_errors(app: Flask, state: CRMState) -> None:
+    """Standalone, the whole app gets the Dutch error pages (also for unknown URLs);
+    in a host only the plugin's blueprints have them (see ``prepare_blueprint``)."""
     if state.standalone:
-        for code in ERROR_CODES:
-            app.register_error_handler(code, handle)
-        app.register_error_handler(CSRFError, handle)
-    else:
-        for name in state.blueprint_names:
-            blueprint = app.blueprints[name]
-            for code in ERROR_CODES:
-                blueprint.register_error_handler(code, handle)
-            blueprint.register_error_handler(CSRFError, handle)
+        _install_error_handlers(app)
 
 
 def register_cli(app: Flask) -> None:

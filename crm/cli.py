@@ -70,17 +70,81 @@ def purge_command():
         click.echo(line)
 
 
+def alembic_config():
+    """Alembic configuration of the plugin's own migration history (also in a host app)."""
+    from alembic.config import Config
+
+    from crm.app import MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", MIGRATIONS_DIR)
+    return cfg
+
+
 @crm_cli.command("upgrade")
 @click.option("--revision", default="head")
 @with_appcontext
 def upgrade_command(revision: str):
     """Breng de tabellen van de plugin op de nieuwste versie (ook in een host-app)."""
-    from flask_migrate import upgrade
+    from alembic import command
 
-    from crm.app import MIGRATIONS_DIR
-
-    upgrade(directory=MIGRATIONS_DIR, revision=revision)
+    command.upgrade(alembic_config(), revision)
     click.echo("De database is bijgewerkt.")
+
+
+def _sqlite_path() -> str:
+    engine = current_app.extensions["crm"].db.engine
+    if engine.dialect.name != "sqlite":
+        raise click.ClickException(
+            "Op PostgreSQL: maak een back-up met pg_dump -Fc en zet hem terug met pg_restore "
+            "(zie README, 'Back-up')."
+        )
+    return engine.url.database
+
+
+@crm_cli.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(target: str):
+    """Maak een back-up van de SQLite-database (ook terwijl er wordt gewerkt)."""
+    import sqlite3
+
+    source = sqlite3.connect(_sqlite_path(), timeout=30)
+    dest = sqlite3.connect(target)
+    try:
+        source.backup(dest)  # SQLite's online backup API: a consistent snapshot
+        ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        dest.close()
+        source.close()
+    if ok != "ok":
+        raise click.ClickException(f"De back-up is niet in orde: {ok}")
+    click.echo(f"Back-up gemaakt: {target}")
+
+
+@crm_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Niet om bevestiging vragen.")
+@with_appcontext
+def restore_command(source: str, yes: bool):
+    """Zet een back-up terug; alles wat nu in de database staat, wordt vervangen."""
+    import sqlite3
+
+    target = _sqlite_path()
+    if not yes:
+        click.confirm(f"Alles in {target} wordt vervangen door {source}. Doorgaan?", abort=True)
+    backup = sqlite3.connect(source)
+    if backup.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+        backup.close()
+        raise click.ClickException("Dit bestand is geen gave back-up; er is niets veranderd.")
+    current_app.extensions["crm"].db.engine.dispose()
+    live = sqlite3.connect(target, timeout=30)
+    try:
+        backup.backup(live)
+    finally:
+        live.close()
+        backup.close()
+    click.echo(f"Back-up teruggezet in {target}")
 
 
 @crm_cli.command("check-db")

@@ -9,7 +9,7 @@ URL_PREFIX = ""
 MODEL_MODULES = ("crm.audit", "crm.auth.models", "crm.admin.models", "crm.network.models")
 
 
-def blueprint():
+def make_blueprint():
     # Importing the view modules attaches their routes to the one ``crm`` blueprint.
     from crm import views  # noqa: F401
     from crm.admin import views as admin_views  # noqa: F401

@@ -9,11 +9,28 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 
+def clean_text(value):
+    """Remove NUL and other control characters (not tabs/newlines) and outer white space."""
+    if isinstance(value, str):
+        value = CONTROL_RE.sub("", value).strip()
+    return value
+
+
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class BaseForm(FlaskForm):
-    """Every form of the plugin: Dutch messages from WTForms' own translations."""
+    """Every form of the plugin: Dutch messages from WTForms' own translations, and text
+    cleaned of control characters (PostgreSQL refuses NUL) and outer spaces."""
 
     class Meta:
         locales = ["nl_NL", "nl"]
+
+        def bind_field(self, form, unbound_field, options):
+            filters = list(unbound_field.kwargs.get("filters", []))
+            if clean_text not in filters:
+                filters.append(clean_text)
+            return unbound_field.bind(form=form, filters=filters, **options)
 
 
 class VersionedForm(BaseForm):

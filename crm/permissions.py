@@ -19,6 +19,7 @@ from crm import roles
 from crm.audit import record_event
 
 PUBLIC = "anonymous"
+MAX_ID = 2**31 - 1
 _ATTR = "_crm_roles"
 
 
@@ -95,6 +96,8 @@ def enforce_policy():
     if request.endpoint.endswith(".static"):
         return None
     _check_csrf()
+    if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
+        abort(404)  # no such record; PostgreSQL would refuse the number as an INTEGER
     view = current_app.view_functions.get(request.endpoint)
     allowed = getattr(view, _ATTR, None)
     if allowed is None:
@@ -111,7 +114,10 @@ def enforce_policy():
 
 
 def protect_blueprint(bp: Blueprint) -> None:
-    bp.before_request(enforce_policy)
+    """Install the policy check on a blueprint, once (blueprints outlive apps in tests)."""
+    if not getattr(bp, "_crm_protected", False):
+        bp.before_request(enforce_policy)
+        bp._crm_protected = True
 
 
 def require(condition: bool) -> None:

@@ -37,7 +37,7 @@ INSTRUMENTS = (
 )
 
 
-def blueprint():
+def make_blueprint():
     from lobby.views import bp
 
     return bp

@@ -23,7 +23,9 @@ AREA_LIMITS = {
     "content.": {ADMIN, SPECIALIST, FRONTOFFICE},
 }
 # Endpoints anyone may open (login page, assets, partner invitation landing).
-PUBLIC_ENDPOINTS = {"crm.login", "crm.logout", "crm.static"}
+PUBLIC_ENDPOINTS = {"crm.login", "crm.logout", "crm.static",
+                    # the iCalendar feed: public for calendar apps, the secret in its URL is the key
+                    "collaboration.calendar_feed"}
 
 
 def _endpoints(app):

@@ -29,15 +29,13 @@ def include_object(obj, name, type_, reflected, compare_to):
 
 
 def _options():
-    options = dict(current_app.extensions["migrate"].configure_args)
-    options.update(
-        target_metadata=target_metadata,
-        version_table=VERSION_TABLE,
-        include_object=include_object,
-        render_as_batch=True,
-        compare_type=True,
-    )
-    return options
+    return {
+        "target_metadata": target_metadata,
+        "version_table": VERSION_TABLE,
+        "include_object": include_object,
+        "render_as_batch": True,
+        "compare_type": True,
+    }
 
 
 def run_migrations_offline():

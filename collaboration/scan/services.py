@@ -1,0 +1,378 @@
+"""The samenwerkingsscan's logic: questionnaire versions, rounds, invitations and answers.
+
+Services only flush; the view (or CLI command) commits once. Results, charts and the
+export live in ``results.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+from flask import current_app
+from sqlalchemy import func, select
+
+from collaboration.scan.models import (
+    ASPECT_KEYS,
+    OPEN,
+    STATEMENT,
+    ScanInvitation,
+    ScanItem,
+    ScanParty,
+    ScanQuestionnaire,
+    ScanResponse,
+    ScanRound,
+)
+from crm.db import db, utcnow
+from crm.network.models import Partner
+
+QUESTIONNAIRE_FILE = Path(__file__).resolve().parent / "questionnaire.yaml"
+#: ``secrets.token_urlsafe(32)``: 256 bits, 43 characters of the URL-safe alphabet.
+TOKEN_BYTES = 32
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+STALE_MESSAGE = (
+    "Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw en voer je wijziging "
+    "nog een keer in."
+)
+
+
+class ScanError(ValueError):
+    """A rule of the scan was broken; ``field`` names the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class ScanClosed(ScanError):
+    """The round closed (or was revealed) before the answers could be saved."""
+
+
+def check_version(record, submitted) -> None:
+    """Optimistic locking for forms: refuse a save based on an older version of ``record``."""
+    try:
+        expected = int(submitted)
+    except (TypeError, ValueError):
+        expected = None
+    if expected != record.version:
+        raise ScanError(STALE_MESSAGE)
+
+
+# -- time ------------------------------------------------------------------------
+def _tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("CRM_TIMEZONE", "Europe/Amsterdam"))
+
+
+def today() -> date:
+    return utcnow().astimezone(_tz()).date()
+
+
+def closes_at(round_: ScanRound) -> datetime:
+    """A round closes at the end of its closing day, Dutch time."""
+    return datetime.combine(round_.closes_on + timedelta(days=1), time(0), tzinfo=_tz())
+
+
+def opens_at(round_: ScanRound) -> datetime:
+    return datetime.combine(round_.opens_on, time(0), tzinfo=_tz())
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
+
+
+def is_closed(round_: ScanRound, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return round_.revealed or now >= closes_at(round_)
+
+
+def is_open(round_: ScanRound, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return opens_at(round_) <= now and not is_closed(round_, now)
+
+
+def round_state(round_: ScanRound, now: datetime | None = None) -> str:
+    if round_.revealed:
+        return "revealed"
+    now = now or utcnow()
+    if now < opens_at(round_):
+        return "planned"
+    return "closed" if is_closed(round_, now) else "open"
+
+
+ROUND_STATE_LABELS = {
+    "planned": "Nog niet open",
+    "open": "Open",
+    "closed": "Gesloten, nog niet gedeeld",
+    "revealed": "Uitkomsten gedeeld",
+}
+
+
+def library_name() -> str:
+    return current_app.config.get("CRM_LIBRARY_NAME") or "De bibliotheek"
+
+
+# -- questionnaire -----------------------------------------------------------------
+@cache
+def default_questionnaire() -> dict:
+    return yaml.safe_load(QUESTIONNAIRE_FILE.read_text(encoding="utf-8"))
+
+
+def current_questionnaire() -> ScanQuestionnaire:
+    """The newest version; the first call stores the default questionnaire as version 1."""
+    latest = db.session.scalar(select(ScanQuestionnaire).order_by(ScanQuestionnaire.number.desc()).limit(1))
+    if latest is not None:
+        return latest
+    data = default_questionnaire()
+    questionnaire = ScanQuestionnaire(number=1, title=data["title"], intro=data["intro"])
+    for aspect in ASPECT_KEYS:
+        for position, text in enumerate(data["aspects"][aspect]):
+            questionnaire.items.append(ScanItem(kind=STATEMENT, aspect=aspect, position=position, text=text))
+    for position, text in enumerate(data["open_questions"]):
+        questionnaire.items.append(ScanItem(kind=OPEN, position=position, text=text))
+    db.session.add(questionnaire)
+    db.session.flush()
+    return questionnaire
+
+
+@dataclass
+class ItemEdit:
+    """One line of the questionnaire editor: an existing item (``item_id``) or a new one."""
+
+    item_id: int | None
+    kind: str
+    aspect: str | None
+    text: str
+    remove: bool = False
+
+
+def save_questionnaire(expected_number: int | None, intro: str | None, edits: list[ItemEdit],
+                       user_id: int | None) -> ScanQuestionnaire:
+    """Store the edited questionnaire as a new version; rounds keep the version they started with."""
+    current = current_questionnaire()
+    if expected_number != current.number:
+        raise ScanError(STALE_MESSAGE)
+    kept = [e for e in edits if not e.remove and e.text.strip()]
+    for aspect in ASPECT_KEYS:
+        if not any(e.kind == STATEMENT and e.aspect == aspect for e in kept):
+            raise ScanError("Houd bij elk aspect minstens één stelling.")
+    if not any(e.kind == OPEN for e in kept):
+        raise ScanError("Houd minstens één open vraag.")
+    new = ScanQuestionnaire(number=current.number + 1, title=current.title,
+                            intro=(intro or "").strip() or current.intro, created_by_id=user_id)
+    positions: dict[tuple[str, str | None], int] = {}
+    for edit in kept:
+        if edit.kind == STATEMENT and edit.aspect not in ASPECT_KEYS:
+            raise ScanError("Kies een van de vijf aspecten.")
+        key = (edit.kind, edit.aspect if edit.kind == STATEMENT else None)
+        positions[key] = positions.get(key, -1) + 1
+        new.items.append(ScanItem(kind=edit.kind, aspect=key[1], position=positions[key],
+                                  text=edit.text.strip()))
+    db.session.add(new)
+    db.session.flush()
+    return new
+
+
+# -- rounds ----------------------------------------------------------------------
+def collaboration_key(partner_ids) -> str:
+    return ",".join(str(i) for i in sorted(set(partner_ids)))
+
+
+def partner_choices() -> list[tuple[int, str]]:
+    stmt = select(Partner.id, Partner.name).where(Partner.status != "beeindigd").order_by(Partner.name)
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
+MAX_DAYS_AHEAD = 2 * 366
+
+
+def _check_dates(opens_on: date, closes_on: date) -> None:
+    if closes_on < opens_on:
+        raise ScanError("De sluitingsdatum ligt vóór de openingsdatum.", "closes_on")
+    if closes_on > today() + timedelta(days=MAX_DAYS_AHEAD):
+        raise ScanError("Kies een sluitingsdatum binnen twee jaar.", "closes_on")
+    if opens_on.year < 2000:
+        raise ScanError("Kies een openingsdatum na het jaar 2000.", "opens_on")
+
+
+def create_round(title: str, purpose: str | None, partner_ids: list[int], opens_on: date,
+                 closes_on: date, partners_may_see_results: bool, user_id: int | None) -> ScanRound:
+    partner_ids = sorted(set(partner_ids))
+    if not partner_ids:
+        raise ScanError("Kies minstens één partner.", "partner_ids")
+    partners = list(db.session.scalars(select(Partner).where(Partner.id.in_(partner_ids))))
+    if len(partners) != len(partner_ids):
+        raise ScanError("Een van de gekozen partners bestaat niet meer.", "partner_ids")
+    _check_dates(opens_on, closes_on)
+    if closes_on < today():
+        raise ScanError("De sluitingsdatum ligt in het verleden.", "closes_on")
+    round_ = ScanRound(
+        title=title.strip(), purpose=(purpose or "").strip() or None,
+        questionnaire=current_questionnaire(), collaboration_key=collaboration_key(partner_ids),
+        opens_on=opens_on, closes_on=closes_on, partners_may_see_results=partners_may_see_results,
+        created_by_id=user_id,
+    )
+    round_.parties.append(ScanParty(is_library=True, name=library_name()))
+    for partner in sorted(partners, key=lambda p: p.name):
+        round_.parties.append(ScanParty(partner_id=partner.id, name=partner.name))
+    db.session.add(round_)
+    db.session.flush()
+    return round_
+
+
+def update_round(round_: ScanRound, version, *, title: str, purpose: str | None, opens_on: date,
+                 closes_on: date, partners_may_see_results: bool, outcome: str | None,
+                 agreement_id: int | None) -> None:
+    check_version(round_, version)
+    _check_dates(opens_on, closes_on)
+    if round_.revealed and closes_on != round_.closes_on:
+        raise ScanError("De uitkomsten zijn al gedeeld; de sluitingsdatum blijft zoals hij was.",
+                        "closes_on")
+    round_.title = title.strip()
+    round_.purpose = (purpose or "").strip() or None
+    round_.opens_on, round_.closes_on = opens_on, closes_on
+    round_.partners_may_see_results = partners_may_see_results
+    round_.outcome = (outcome or "").strip() or None
+    round_.agreement_id = agreement_id
+    # Invitations follow the closing date.
+    for party in round_.parties:
+        for invitation in party.invitations:
+            invitation.expires_at = closes_at(round_)
+    db.session.flush()
+
+
+def previous_round(round_: ScanRound) -> ScanRound | None:
+    """The latest earlier revealed round of the same collaboration."""
+    return db.session.scalar(
+        select(ScanRound)
+        .where(ScanRound.collaboration_key == round_.collaboration_key, ScanRound.id != round_.id,
+               ScanRound.revealed_at.is_not(None), ScanRound.closes_on <= round_.closes_on)
+        .order_by(ScanRound.closes_on.desc(), ScanRound.id.desc())
+        .limit(1)
+    )
+
+
+def submitted_count(round_: ScanRound) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(ScanResponse).where(
+            ScanResponse.round_id == round_.id, ScanResponse.submitted_at.is_not(None)
+        )
+    ) or 0
+
+
+def reveal(round_: ScanRound, user_id: int | None, confirmed_early: bool,
+           now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if round_.revealed:
+        raise ScanError("De uitkomsten zijn al gedeeld.")
+    if submitted_count(round_) == 0:
+        raise ScanError("Nog niemand heeft de scan ingestuurd. Er is dus nog niets om te delen. "
+                        "Wacht op de antwoorden of stuur een herinnering.")
+    if not is_closed(round_, now) and not confirmed_early:
+        raise ScanError("De ronde is nog open. Vink aan dat je de uitkomsten nu al wilt delen.",
+                        "confirm")
+    round_.revealed_at = now
+    round_.revealed_by_id = user_id
+    db.session.flush()
+
+
+def open_rounds() -> list[ScanRound]:
+    return list(db.session.scalars(
+        select(ScanRound).where(ScanRound.revealed_at.is_(None)).order_by(ScanRound.closes_on)
+    ))
+
+
+# -- invitations -------------------------------------------------------------------
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    return token, hash_token(token)
+
+
+def invite(party: ScanParty, person_name: str, email: str | None,
+           user_id: int | None) -> tuple[ScanInvitation, str]:
+    """A personal invitation; returns it with the token (shown once, never stored)."""
+    round_ = party.round
+    if is_closed(round_):
+        raise ScanError("Deze ronde is gesloten. Nieuwe uitnodigingen kunnen niet meer.")
+    token, digest = _new_token()
+    invitation = ScanInvitation(
+        party=party, person_name=person_name.strip(), email=(email or "").strip() or None,
+        token_hash=digest, expires_at=closes_at(round_), invited_by_id=user_id, sent_at=utcnow(),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation, token
+
+
+def resend(invitation: ScanInvitation) -> str:
+    """A new link for the same person: the old link and any session of it stop working."""
+    round_ = invitation.party.round
+    if is_closed(round_):
+        raise ScanError("Deze ronde is gesloten. Een nieuwe link kan niet meer.")
+    token, digest = _new_token()
+    invitation.token_hash = digest
+    invitation.generation += 1
+    invitation.exchanged_at = None
+    invitation.revoked_at = None
+    invitation.sent_at = utcnow()
+    invitation.expires_at = closes_at(round_)
+    db.session.flush()
+    return token
+
+
+def revoke(invitation: ScanInvitation) -> None:
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        db.session.flush()
+
+
+def find_by_token(token: str, now: datetime | None = None) -> ScanInvitation | None:
+    """The invitation of a link that may still be used. None for every kind of bad token:
+    malformed, unknown, revoked, expired or already used."""
+    if not isinstance(token, str) or not TOKEN_RE.match(token):
+        return None
+    now = now or utcnow()
+    invitation = db.session.scalar(
+        select(ScanInvitation).where(ScanInvitation.token_hash == hash_token(token))
+    )
+    if invitation is None or invitation.revoked_at or invitation.exchanged_at:
+        return None
+    if now >= _aware(invitation.expires_at):
+        return None
+    return invitation
+
+
+def mark_exchanged(invitation: ScanInvitation, now: datetime | None = None) -> None:
+    """The link was used: it cannot be used again; the person continues in a session."""
+    now = now or utcnow()
+    invitation.exchanged_at = now
+    invitation.opened_at = invitation.opened_at or now
+    db.session.flush()
+
+
+def exchange_token(token: str, now: datetime | None = None) -> ScanInvitation | None:
+    invitation = find_by_token(token, now)
+    if invitation is not None:
+        mark_exchanged(invitation, now)
+    return invitation
+
+
+def invitation_for_session(invitation_id, generation) -> ScanInvitation | None:
+    """The invitation a partner's session belongs to, while it is still valid."""
+    try:
+        invitation = db.session.get(ScanInvitation, int(invitation_id))
+    except (TypeError, ValueError):
+        return None
+    if invitation is None or invitation.revoked_at or invitation.generation != generation:
+        return None
+    return invitation

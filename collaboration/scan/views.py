@@ -1,0 +1,314 @@
+"""Pages of the samenwerkingsscan for the library's specialists, on the ``collaboration``
+blueprint: create a round, invite the parties, follow who answered, share the outcome.
+The partner's pages live in ``partner_views``."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from collaboration.blueprint import bp
+from collaboration.scan import results as outcome
+from collaboration.scan import services
+from collaboration.scan.forms import (
+    InviteForm,
+    NewRoundForm,
+    OutcomeForm,
+    RevealForm,
+    questionnaire_form,
+)
+from collaboration.scan.models import ASPECTS, OPEN, STATEMENT, ScanInvitation, ScanParty, ScanRound
+from crm.audit import record_event
+from crm.auth.services import current_account
+from crm.db import db
+from crm.permissions import admin_only, staff_only
+from crm.web import add_form_error, render_form
+
+
+def round_context(round_: ScanRound) -> dict:
+    return {"round": round_, "state": services.round_state(round_),
+            "state_label": services.ROUND_STATE_LABELS[services.round_state(round_)],
+            "aspects": ASPECTS}
+
+
+def _round_or_404(round_id: int) -> ScanRound:
+    return db.session.get(ScanRound, round_id) or abort(404)
+
+
+def _revealed_or_404(round_id: int) -> ScanRound:
+    round_ = _round_or_404(round_id)
+    if not round_.revealed:
+        abort(404)
+    return round_
+
+
+# -- specialists: rounds -----------------------------------------------------------
+@bp.route("/scan/")
+@staff_only
+def scan_rounds():
+    rounds = db.session.scalars(
+        db.select(ScanRound).order_by(ScanRound.closes_on.desc(), ScanRound.id.desc())
+    ).all()
+    rows = [(r, services.ROUND_STATE_LABELS[services.round_state(r)], services.submitted_count(r))
+            for r in rounds]
+    return render_template("collaboration/scan/rounds.html", rows=rows)
+
+
+@bp.route("/scan/nieuw", methods=["GET", "POST"])
+@staff_only
+def scan_round_new():
+    form = NewRoundForm()
+    form.partner_ids.choices = services.partner_choices()
+    if form.validate_on_submit():
+        account = current_account()
+        try:
+            round_ = services.create_round(
+                form.title.data, form.purpose.data, form.partner_ids.data, form.opens_on.data,
+                form.closes_on.data, form.partners_may_see_results.data, account.id if account else None,
+            )
+        except services.ScanError as error:
+            db.session.rollback()
+            add_form_error(form, error.field, str(error))
+        else:
+            db.session.commit()
+            flash("De ronde is aangemaakt. Nodig nu per partij de mensen uit.", "success")
+            return redirect(url_for("collaboration.scan_round", round_id=round_.id))
+    return render_form("collaboration/scan/round_form.html", form, new=True, round=None)
+
+
+@bp.route("/scan/<int:round_id>")
+@staff_only
+def scan_round(round_id: int):
+    round_ = _round_or_404(round_id)
+    return render_template("collaboration/scan/round.html", **round_context(round_),
+                           submitted=services.submitted_count(round_))
+
+
+@bp.route("/scan/<int:round_id>/bewerken", methods=["GET", "POST"])
+@staff_only
+def scan_round_edit(round_id: int):
+    round_ = _round_or_404(round_id)
+    form = OutcomeForm(obj=round_)
+    if request.method == "GET":
+        form.version.data = round_.version
+    if form.validate_on_submit():
+        try:
+            services.update_round(
+                round_, form.version.data, title=form.title.data, purpose=form.purpose.data,
+                opens_on=form.opens_on.data, closes_on=form.closes_on.data,
+                partners_may_see_results=form.partners_may_see_results.data,
+                outcome=form.outcome.data, agreement_id=form.agreement_id.data,
+            )
+        except services.ScanError as error:
+            db.session.rollback()
+            add_form_error(form, error.field, str(error))
+        else:
+            db.session.commit()
+            flash("De ronde is opgeslagen.", "success")
+            return redirect(url_for("collaboration.scan_round", round_id=round_.id))
+    return render_form("collaboration/scan/round_form.html", form, new=False, round=round_)
+
+
+# -- specialists: invitations --------------------------------------------------------
+def _link_page(invitation: ScanInvitation, token: str, resent: bool):
+    link = url_for("collaboration.invitation_open", token=token, _external=True)
+    round_ = invitation.party.round
+    account = current_account()
+    subject = f"Uitnodiging: {round_.title}"
+    body = (
+        f"Beste {invitation.person_name},\n\n"
+        f"Wij vragen u mee te doen aan de samenwerkingsscan \"{round_.title}\". "
+        "Elke partij vult de scan apart in. Daarna bespreken we de uitkomsten samen.\n\n"
+        f"Uw persoonlijke link (niet doorsturen):\n{link}\n\n"
+        f"Invullen kan tot en met {round_.closes_on.strftime('%d-%m-%Y')}. Het kost ongeveer 15 minuten.\n\n"
+        f"Met vriendelijke groet,\n{account.name if account else ''}"
+    )
+    mailto = f"mailto:{quote(invitation.email or '')}?subject={quote(subject)}&body={quote(body)}"
+    response = make_response(render_template(
+        "collaboration/scan/invitation_link.html", invitation=invitation, round=round_,
+        link=link, mailto=mailto, resent=resent,
+    ))
+    return response
+
+
+@bp.route("/scan/<int:round_id>/uitnodigen", methods=["GET", "POST"])
+@staff_only
+def scan_invite(round_id: int):
+    round_ = _round_or_404(round_id)
+    form = InviteForm()
+    form.party_id.choices = [(p.id, p.name) for p in round_.parties]
+    if request.method == "GET" and request.args.get("partij", type=int):
+        form.party_id.data = request.args.get("partij", type=int)
+    if services.is_closed(round_):
+        add_form_error(form, None, "Deze ronde is gesloten. Nieuwe uitnodigingen kunnen niet meer.")
+        return render_form("collaboration/scan/invite.html", form, round=round_, closed=True)
+    if form.validate_on_submit():
+        party = db.session.get(ScanParty, form.party_id.data)
+        account = current_account()
+        try:
+            invitation, token = services.invite(party, form.person_name.data, form.email.data,
+                                                account.id if account else None)
+        except services.ScanError as error:
+            db.session.rollback()
+            add_form_error(form, error.field, str(error))
+        else:
+            db.session.commit()
+            return _link_page(invitation, token, resent=False)
+    return render_form("collaboration/scan/invite.html", form, round=round_, closed=False)
+
+
+def _invitation_or_404(invitation_id: int) -> ScanInvitation:
+    return db.session.get(ScanInvitation, invitation_id) or abort(404)
+
+
+@bp.route("/scan/uitnodigingen/<int:invitation_id>/opnieuw", methods=["POST"])
+@staff_only
+def scan_invitation_resend(invitation_id: int):
+    invitation = _invitation_or_404(invitation_id)
+    try:
+        token = services.resend(invitation)
+    except services.ScanError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("collaboration.scan_round", round_id=invitation.party.round_id))
+    db.session.commit()
+    return _link_page(invitation, token, resent=True)
+
+
+@bp.route("/scan/uitnodigingen/<int:invitation_id>/intrekken", methods=["POST"])
+@staff_only
+def scan_invitation_revoke(invitation_id: int):
+    invitation = _invitation_or_404(invitation_id)
+    services.revoke(invitation)
+    db.session.commit()
+    flash(f"De uitnodiging van {invitation.person_name} is ingetrokken. De link werkt niet meer.", "success")
+    return redirect(url_for("collaboration.scan_round", round_id=invitation.party.round_id))
+
+
+# -- specialists: reveal and results -----------------------------------------------------
+@bp.route("/scan/<int:round_id>/delen", methods=["GET", "POST"])
+@staff_only
+def scan_reveal(round_id: int):
+    round_ = _round_or_404(round_id)
+    if round_.revealed:
+        flash("De uitkomsten zijn al gedeeld.", "info")
+        return redirect(url_for("collaboration.scan_results", round_id=round_.id))
+    form = RevealForm()
+    if form.validate_on_submit():
+        account = current_account()
+        try:
+            services.reveal(round_, account.id if account else None, bool(form.confirm.data))
+        except services.ScanError as error:
+            db.session.rollback()
+            add_form_error(form, error.field, str(error))
+        else:
+            db.session.commit()
+            flash("De uitkomsten zijn gedeeld. Bespreek ze samen.", "success")
+            return redirect(url_for("collaboration.scan_results", round_id=round_.id))
+    return render_form("collaboration/scan/reveal.html", form, **round_context(round_),
+                       submitted=services.submitted_count(round_))
+
+
+@bp.route("/scan/<int:round_id>/uitkomsten")
+@staff_only
+def scan_results(round_id: int):
+    round_ = _round_or_404(round_id)
+    if not round_.revealed:
+        return render_template("collaboration/scan/not_revealed.html", **round_context(round_))
+    result = outcome.compute(round_)
+    record_event("view", ScanRound.__tablename__, round_.id, commit=True)
+    charts = {"radar": url_for("collaboration.scan_chart_radar", round_id=round_.id),
+              "bars": url_for("collaboration.scan_chart_bars", round_id=round_.id)}
+    return render_template("collaboration/scan/results.html", **round_context(round_), result=result,
+                           staff=True, charts=charts)
+
+
+@bp.route("/scan/<int:round_id>/gespreksblad")
+@staff_only
+def scan_sheet(round_id: int):
+    round_ = _revealed_or_404(round_id)
+    result = outcome.compute(round_)
+    record_event("view", ScanRound.__tablename__, round_.id, commit=True)
+    return render_template("collaboration/scan/sheet.html", **round_context(round_), result=result)
+
+
+def svg_response(data: bytes) -> Response:
+    """A chart as its own response; it never runs anything, so it may keep its inline style."""
+    response = Response(data, mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@bp.route("/scan/<int:round_id>/grafiek/radar.svg")
+@staff_only
+def scan_chart_radar(round_id: int):
+    round_ = _revealed_or_404(round_id)
+    return svg_response(outcome.radar_svg(outcome.chart_data(outcome.compute(round_, False))))
+
+
+@bp.route("/scan/<int:round_id>/grafiek/staven.svg")
+@staff_only
+def scan_chart_bars(round_id: int):
+    round_ = _revealed_or_404(round_id)
+    return svg_response(outcome.bars_svg(outcome.chart_data(outcome.compute(round_, False))))
+
+
+@bp.route("/scan/<int:round_id>/export.xlsx")
+@staff_only
+def scan_export(round_id: int):
+    round_ = _revealed_or_404(round_id)
+    data = outcome.export_xlsx(round_, outcome.compute(round_))
+    record_event("export", ScanRound.__tablename__, round_.id, commit=True)
+    response = Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Disposition"] = f'attachment; filename="samenwerkingsscan-{round_.id}.xlsx"'
+    return response
+
+
+# -- admin: the questionnaire ----------------------------------------------------------
+@bp.route("/scan/vragenlijst", methods=["GET", "POST"])
+@admin_only
+def scan_questionnaire():
+    questionnaire = services.current_questionnaire()
+    form = questionnaire_form(questionnaire, formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        edits = [
+            services.ItemEdit(item.id, item.kind, item.aspect, getattr(form, f"t{item.id}").data or "",
+                              bool(getattr(form, f"r{item.id}").data))
+            for item in questionnaire.items
+        ]
+        for key, _, _ in ASPECTS:
+            text = getattr(form, f"n_{key}").data
+            if text and text.strip():
+                edits.append(services.ItemEdit(None, STATEMENT, key, text))
+        if form.n_open.data and form.n_open.data.strip():
+            edits.append(services.ItemEdit(None, OPEN, None, form.n_open.data))
+        try:
+            number = int(form.number.data)
+        except (TypeError, ValueError):
+            number = None
+        account = current_account()
+        try:
+            new = services.save_questionnaire(number, form.intro.data, edits,
+                                              account.id if account else None)
+        except services.ScanError as error:
+            db.session.rollback()
+            add_form_error(form, error.field, str(error))
+        else:
+            db.session.commit()
+            flash(f"Versie {new.number} van de vragenlijst is opgeslagen. Nieuwe rondes gebruiken "
+                  "deze versie; lopende rondes houden hun eigen versie.", "success")
+            return redirect(url_for("collaboration.scan_questionnaire"))
+    elif request.method == "GET":
+        db.session.commit()  # the first visit stores the default questionnaire as version 1
+    return render_form("collaboration/scan/questionnaire.html", form, questionnaire=questionnaire,
+                       aspects=ASPECTS)

@@ -1,0 +1,328 @@
+"""The phase tracker's logic: progress per phase, ticked steps, hints and yearly snapshots.
+
+No request objects here; functions only ``flush()``, the view commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from content.guide import Guide, PhaseGuide, get_guide
+from content.models import (
+    DONE,
+    IN_PROGRESS,
+    NOT_STARTED,
+    STATUS_LABELS,
+    PhaseProgress,
+    StepCheck,
+    YearSnapshot,
+)
+from crm.db import db, utcnow
+from crm.guide import Phase, Theme
+
+STALE_MESSAGE = (
+    "Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw, "
+    "bekijk de nieuwe versie en voer je wijziging daarna nog een keer in."
+)
+
+
+class StaleRecord(Exception):
+    """The record changed since the form was shown (lost-update check)."""
+
+    def __init__(self, message: str = STALE_MESSAGE):
+        super().__init__(message)
+        self.message = message
+
+
+def check_version(record, submitted) -> None:
+    """Raise ``StaleRecord`` when the form was shown with another version than the stored one.
+
+    ``submitted`` is the form's hidden ``version`` (a string, possibly empty). A record
+    that does not exist yet (``None``) accepts an empty version only.
+    """
+    submitted = (submitted or "").strip()
+    if record is None or record.id is None:
+        if submitted not in ("", "0"):
+            raise StaleRecord()
+        return
+    if submitted != str(record.version):
+        raise StaleRecord()
+
+
+def key_of(theme: Theme, phase: Phase) -> str:
+    return f"{theme.value}/{phase.value}"
+
+
+# -- reading -----------------------------------------------------------------------
+
+
+def progress_of(theme: Theme, phase: Phase) -> PhaseProgress | None:
+    return db.session.scalar(
+        select(PhaseProgress).where(PhaseProgress.theme == theme.value, PhaseProgress.phase == phase.value)
+    )
+
+
+def all_progress() -> dict[tuple[Theme, Phase], PhaseProgress]:
+    rows = db.session.scalars(select(PhaseProgress)).all()
+    return {(Theme(r.theme), Phase(r.phase)): r for r in rows if _known(r.theme, r.phase)}
+
+
+def checks_of(theme: Theme, phase: Phase) -> dict[int, StepCheck]:
+    rows = db.session.scalars(
+        select(StepCheck).where(StepCheck.theme == theme.value, StepCheck.phase == phase.value)
+    ).all()
+    return {r.step_number: r for r in rows}
+
+
+def all_checks() -> dict[tuple[Theme, Phase], set[int]]:
+    result: dict[tuple[Theme, Phase], set[int]] = {}
+    for theme_code, phase_code, number in db.session.execute(
+        select(StepCheck.theme, StepCheck.phase, StepCheck.step_number)
+    ):
+        if _known(theme_code, phase_code):
+            result.setdefault((Theme(theme_code), Phase(phase_code)), set()).add(number)
+    return result
+
+
+def _known(theme_code: str, phase_code: str) -> bool:
+    return theme_code in Theme._value2member_map_ and phase_code in Phase._value2member_map_
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One phase in the overview: status, steps done, whether the question is answered."""
+
+    theme: Theme
+    phase: Phase
+    status: str
+    steps_done: int
+    steps_total: int
+    answered: bool
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def overview(guide: Guide | None = None) -> list[list[Cell]]:
+    """The 7 × 4 grid: one row per theme, one cell per phase."""
+    guide = guide or get_guide()
+    progress, checks = all_progress(), all_checks()
+    rows = []
+    for theme in Theme:
+        row = []
+        for phase in Phase:
+            record = progress.get((theme, phase))
+            total = len(guide.phase(theme, phase).steps)
+            done = len({n for n in checks.get((theme, phase), set()) if n <= total})
+            row.append(Cell(
+                theme, phase,
+                status=record.status if record else NOT_STARTED,
+                steps_done=done,
+                steps_total=total,
+                answered=bool(record and record.answer),
+            ))
+        rows.append(row)
+    return rows
+
+
+def totals(grid: list[list[Cell]]) -> dict[str, int]:
+    counts = dict.fromkeys(STATUS_LABELS, 0)
+    for row in grid:
+        for cell in row:
+            counts[cell.status] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A "volgende stap": a sentence and the phase it points to."""
+
+    text: str
+    theme: Theme
+    phase: Phase
+    step: int | None = None
+
+
+def phase_hint(guide_phase: PhaseGuide, record: PhaseProgress | None, done: set[int]) -> Hint | None:
+    """What the team does next in this phase; None when the theme is finished."""
+    theme, phase = guide_phase.theme, guide_phase.phase
+    status = record.status if record else NOT_STARTED
+    if status != DONE:
+        for step in guide_phase.steps:
+            if step.number not in done:
+                return Hint(f"Stap {step.number}: {step.title}", theme, phase, step.number)
+        if not (record and record.answer):
+            return Hint("Beantwoord met het team de samenvattende vraag.", theme, phase)
+        return Hint("Alle stappen zijn gezet: rond de fase af.", theme, phase)
+    phases = list(Phase)
+    index = phases.index(phase)
+    if index + 1 < len(phases):
+        following = phases[index + 1]
+        return Hint(f"Ga verder met de fase {following.label}.", theme, following)
+    return None
+
+
+def next_hint(grid: list[list[Cell]] | None = None, guide: Guide | None = None) -> Hint | None:
+    """The team's next step overall: the first phase under way, else the first one to start.
+
+    A phase under way wins; after that a phase that follows a finished one in the same
+    theme; after that the first phase not started.
+    """
+    guide = guide or get_guide()
+    grid = grid or overview(guide)
+    cells = [cell for row in grid for cell in row]
+    busy = next((c for c in cells if c.status == IN_PROGRESS), None)
+    if busy is not None:
+        progress = progress_of(busy.theme, busy.phase)
+        done = set(checks_of(busy.theme, busy.phase))
+        return phase_hint(guide.phase(busy.theme, busy.phase), progress, done)
+    for row in grid:
+        for previous, cell in zip(row, row[1:], strict=False):
+            if previous.status == DONE and cell.status == NOT_STARTED:
+                return Hint(f"Begin met de fase {cell.phase.label}.", cell.theme, cell.phase)
+    first = next((c for c in cells if c.status == NOT_STARTED), None)
+    if first is not None:
+        return Hint(f"Begin met de fase {first.phase.label}.", first.theme, first.phase)
+    return None
+
+
+# -- changing ----------------------------------------------------------------------
+
+
+def save_phase(
+    theme: Theme, phase: Phase, status: str, answer: str | None, version, account
+) -> PhaseProgress:
+    """Store status and answer of a phase after the version check; flush only."""
+    if status not in STATUS_LABELS:
+        raise ValueError(f"unknown status {status!r}")
+    record = progress_of(theme, phase)
+    check_version(record, version)
+    if record is None:
+        record = PhaseProgress(theme=theme.value, phase=phase.value)
+        db.session.add(record)
+    answer = (answer or "").strip() or None
+    record.status = status
+    if answer != record.answer:
+        record.answer = answer
+        record.answered_by_id = account.id if (answer and account) else None
+        record.answered_at = utcnow() if answer else None
+    db.session.flush()
+    return record
+
+
+def set_steps(guide_phase: PhaseGuide, ticked: set[int], shown: set[int], account) -> tuple[int, int]:
+    """Apply what the user changed on the tick boxes; returns (added, removed).
+
+    Only the difference between what the page showed (``shown``) and what the user sent
+    (``ticked``) is applied, so two people ticking different steps at the same time
+    don't undo each other. Ticking the first step of a phase not begun marks it "bezig".
+    """
+    theme, phase = guide_phase.theme, guide_phase.phase
+    existing = checks_of(theme, phase)
+    added = removed = 0
+    for number in sorted(ticked - shown):
+        if number not in existing:
+            db.session.add(StepCheck(theme=theme.value, phase=phase.value, step_number=number,
+                                     checked_by_id=account.id if account else None))
+            added += 1
+    for number in sorted(shown - ticked):
+        if number in existing:
+            db.session.delete(existing[number])
+            removed += 1
+    if added:
+        record = progress_of(theme, phase)
+        if record is None:
+            db.session.add(PhaseProgress(theme=theme.value, phase=phase.value, status=IN_PROGRESS))
+        elif record.status == NOT_STARTED:
+            record.status = IN_PROGRESS
+    db.session.flush()
+    return added, removed
+
+
+# -- yearly evaluation -------------------------------------------------------------
+
+
+def current_state(guide: Guide | None = None) -> dict[str, dict]:
+    """Progress and answers of every phase, in the shape stored in a ``YearSnapshot``."""
+    guide = guide or get_guide()
+    progress, checks = all_progress(), all_checks()
+    data = {}
+    for guide_phase in guide:
+        key = (guide_phase.theme, guide_phase.phase)
+        record = progress.get(key)
+        total = len(guide_phase.steps)
+        data[key_of(*key)] = {
+            "status": record.status if record else NOT_STARTED,
+            "answer": record.answer if record else None,
+            "steps_done": sorted(n for n in checks.get(key, set()) if n <= total),
+            "steps_total": total,
+        }
+    return data
+
+
+def take_snapshot(year: int, account, now: datetime | None = None) -> tuple[YearSnapshot, bool]:
+    """Store (or replace) the snapshot of ``year``; returns it and whether it was new."""
+    snapshot = db.session.scalar(select(YearSnapshot).where(YearSnapshot.year == year))
+    created = snapshot is None
+    if created:
+        snapshot = YearSnapshot(year=year)
+        db.session.add(snapshot)
+    snapshot.data = current_state()
+    snapshot.taken_by_id = account.id if account else None
+    snapshot.taken_at = now or utcnow()
+    db.session.flush()
+    return snapshot, created
+
+
+def snapshots() -> list[YearSnapshot]:
+    return list(db.session.scalars(select(YearSnapshot).order_by(YearSnapshot.year.desc())))
+
+
+def snapshot_of(year: int) -> YearSnapshot | None:
+    return db.session.scalar(select(YearSnapshot).where(YearSnapshot.year == year))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One phase, this year next to last year."""
+
+    theme: Theme
+    phase: Phase
+    now: dict
+    before: dict | None
+
+    @property
+    def changed(self) -> bool:
+        if self.before is None:
+            return self.now["status"] != NOT_STARTED
+        return (self.now["status"], self.now["answer"], self.now["steps_done"]) != (
+            self.before.get("status"), self.before.get("answer"), self.before.get("steps_done"))
+
+    @property
+    def now_label(self) -> str:
+        return STATUS_LABELS.get(self.now["status"], self.now["status"])
+
+    @property
+    def before_label(self) -> str:
+        if self.before is None:
+            return "—"
+        status = self.before.get("status", NOT_STARTED)
+        return STATUS_LABELS.get(status, status)
+
+
+def compare(
+    now: dict[str, dict], before: dict[str, dict] | None, guide: Guide | None = None
+) -> list[Comparison]:
+    guide = guide or get_guide()
+    rows = []
+    for guide_phase in guide:
+        key = key_of(guide_phase.theme, guide_phase.phase)
+        earlier = before.get(key) if before is not None else None
+        current = now.get(key) or {"status": NOT_STARTED, "answer": None, "steps_done": [],
+                                   "steps_total": len(guide_phase.steps)}
+        rows.append(Comparison(guide_phase.theme, guide_phase.phase, current, earlier))
+    return rows

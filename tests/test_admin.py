@@ -1,0 +1,136 @@
+"""Administration: users and roles, branches, lists, settings, audit log."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from crm.admin.models import Branch, Choice
+from crm.audit import AuditEntry
+from crm.auth.models import User
+from crm.db import db
+from tests.fixtures.users import login
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_admin_creates_a_user_who_can_log_in(app, client, login_as):
+    login_as("admin")
+    response = client.post("/beheer/gebruikers/nieuw", data={
+        "name": "Nina Nieuw", "email": "Nina@Bieb.example", "role": "frontoffice",
+        "branch_id": "0", "password": "",
+    }, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Account voor Nina Nieuw is aangemaakt." in page
+    password = re.search(r"Het wachtwoord is: (\S+) ", page).group(1)
+    other = app.test_client()
+    assert login(other, "nina@bieb.example", password).status_code == 302
+    assert "Frontoffice" in other.get("/").get_data(as_text=True)
+
+
+def test_duplicate_email_weak_password_and_missing_name_store_nothing(app, client, login_as):
+    login_as("admin")
+    with app.app_context():
+        before = _count(User)
+    cases = [
+        ({"email": "admin1@bieb.example"}, "Er is al een account met dit e-mailadres."),
+        ({"password": "kort"}, "Kies een wachtwoord van minstens 12 tekens."),
+        ({"password": "wachtwoord123"}, "veel gebruikt"),
+        ({"name": ""}, "Vul de naam in."),
+        ({"email": "geen-adres"}, "Vul een geldig e-mailadres in"),
+    ]
+    for change, message in cases:
+        data = {"name": "Test", "email": "nieuw@bieb.example", "role": "specialist",
+                "branch_id": "0", "password": "een-prima-lang-wachtwoord"}
+        data.update(change)
+        if change.get("email") == "admin1@bieb.example":
+            with app.app_context():
+                data["email"] = db.session.scalars(select(User)).first().email
+        response = client.post("/beheer/gebruikers/nieuw", data=data)
+        assert response.status_code == 422, change
+        assert message in response.get_data(as_text=True), change
+    with app.app_context():
+        assert _count(User) == before
+
+
+def test_disable_enable_and_reset_password(app, client, login_as):
+    login_as("admin")
+    with app.app_context():
+        from tests.fixtures.users import make_user
+
+        user = make_user("specialist")
+        user_id, email = user.id, user.email
+    client.post(f"/beheer/gebruikers/{user_id}/actief")
+    assert login(app.test_client(), email).status_code == 422
+    client.post(f"/beheer/gebruikers/{user_id}/actief")
+    page = client.post(f"/beheer/gebruikers/{user_id}/wachtwoord", data={"password": ""},
+                       follow_redirects=True).get_data(as_text=True)
+    password = re.search(r"Het nieuwe wachtwoord is: (\S+) ", page).group(1)
+    assert login(app.test_client(), email, password).status_code == 302
+
+
+def test_last_admin_cannot_be_disabled(app, client, login_as):
+    admin_id = login_as("admin")
+    page = client.post(f"/beheer/gebruikers/{admin_id}/actief", follow_redirects=True).get_data(as_text=True)
+    assert "laatste actieve beheerder" in page
+    with app.app_context():
+        assert db.session.get(User, admin_id).active
+
+
+def test_branches_create_and_duplicate(app, client, login_as):
+    login_as("admin")
+    response = client.post("/beheer/vestigingen/nieuw", data={"name": "Noord", "place": "Stad", "active": "y"})
+    assert response.status_code == 302
+    response = client.post("/beheer/vestigingen/nieuw", data={"name": "noord", "place": ""})
+    assert response.status_code == 422
+    assert "Er is al een vestiging met deze naam." in response.get_data(as_text=True)
+    with app.app_context():
+        assert [b.name for b in db.session.scalars(select(Branch))] == ["Noord"]
+
+
+def test_editable_list_add_and_hide(app, client, login_as):
+    login_as("admin")
+    page = client.get("/beheer/lijsten/partner_kinds").get_data(as_text=True)
+    assert "Kinderopvang" in page
+    client.post("/beheer/lijsten/partner_kinds", data={"label": "Bibliotheek op school"})
+    client.post("/beheer/lijsten/partner_kinds/kinderopvang/actief")
+    with app.app_context():
+        from crm.admin.services import choice_label, choices
+
+        codes = [code for code, _ in choices("partner_kinds")]
+        assert "bibliotheek-op-school" in codes and "kinderopvang" not in codes
+        assert choice_label("partner_kinds", "kinderopvang") == "Kinderopvang"
+        assert _count(Choice) == 20
+    response = client.post("/beheer/lijsten/partner_kinds", data={"label": "bibliotheek op school"})
+    assert response.status_code == 422
+
+
+def test_changes_are_in_the_audit_log_without_values(app, client, login_as):
+    login_as("admin")
+    client.post("/beheer/vestigingen/nieuw", data={"name": "Geheime Plek", "place": "X"})
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.record_type == "crm_branch")).one()
+        assert entry.action == "create" and "name" in entry.fields
+        assert entry.actor_label.startswith("Admin")
+    page = client.get("/beheer/logboek").get_data(as_text=True)
+    assert "crm_branch" in page and "Geheime Plek" not in page
+
+
+def test_settings_reject_out_of_range(app, client, login_as):
+    from crm.registry import Setting, current_registry
+
+    with app.app_context():
+        current_registry().settings.setdefault(
+            "test_months", Setting("test_months", "Testtermijn", 12, 1, 60))
+    login_as("admin")
+    response = client.post("/beheer/instellingen", data={"test_months": "999"})
+    assert response.status_code == 422 and "Kies een getal van 1 tot en met 60." in response.get_data(as_text=True)
+    assert client.post("/beheer/instellingen", data={"test_months": "18"}).status_code == 302
+    with app.app_context():
+        from crm.admin.services import get_setting
+
+        assert get_setting("test_months") == 18
+        current_registry().settings.pop("test_months")

@@ -1,0 +1,88 @@
+"""The ``flask crm`` commands: accounts, demo data, backup and restore (QUALITY.md 22)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from crm.admin.models import Branch
+from crm.auth.models import User
+from tests.fixtures.app import is_postgres, make_app
+
+
+def test_create_user_with_generated_password(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["crm", "create-user", "--email", "Nieuw@Bieb.example",
+                                 "--role", "specialist", "--generate"])
+    assert result.exit_code == 0, result.output
+    assert "Wachtwoord: " in result.output
+    with app.app_context():
+        db = app.extensions["crm"].db
+        user = db.session.scalar(select(User).where(User.email == "nieuw@bieb.example"))
+        assert user.role == "specialist" and user.password_hash.startswith("pbkdf2")
+
+
+def test_create_user_asks_for_the_password_and_refuses_a_weak_one(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["crm", "create-user", "--email", "a@bieb.example", "--role", "admin"],
+                           input="kort\nkort\n")
+    assert result.exit_code != 0 and "minstens 12 tekens" in result.output
+    result = runner.invoke(args=["crm", "create-user", "--email", "a@bieb.example", "--role", "admin"],
+                           input="een-goed-lang-wachtwoord\neen-goed-lang-wachtwoord\n")
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["crm", "create-user", "--email", "A@bieb.example", "--role", "admin",
+                                 "--generate"])
+    assert result.exit_code != 0 and "Er is al een account" in result.output
+
+
+def test_seed_demo_prints_random_logins_and_is_repeatable(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["crm", "seed-demo"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(args=["crm", "seed-demo"])
+    assert "beheer@bibliotheek.example" in first.output
+    assert first.output != second.output  # new passwords every time, never a fixed default
+    with app.app_context():
+        db = app.extensions["crm"].db
+        assert db.session.scalar(select(func.count()).select_from(User)) == 4
+        assert db.session.scalar(select(func.count()).select_from(Branch)) == 3
+
+
+@pytest.mark.skipif(is_postgres(), reason="SQLite backup; PostgreSQL uses pg_dump (README)")
+def test_backup_during_writes_restores_intact(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path}/live.sqlite")
+    from tests.fixtures.app import reset_schema
+
+    reset_schema(app)
+    stop = threading.Event()
+
+    def writer():
+        n = 0
+        with app.app_context():
+            db = app.extensions["crm"].db
+            while not stop.is_set() and n < 500:
+                db.session.add(Branch(name=f"b{n}"))
+                db.session.commit()
+                n += 1
+            db.session.remove()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["crm", "backup", str(tmp_path / "backup.sqlite")])
+    stop.set()
+    thread.join()
+    assert result.exit_code == 0, result.output
+    backup = sqlite3.connect(tmp_path / "backup.sqlite")
+    assert backup.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    saved = backup.execute("select count(*) from crm_branch").fetchone()[0]
+    backup.close()
+    result = runner.invoke(args=["crm", "restore", "--yes", str(tmp_path / "backup.sqlite")])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        db = app.extensions["crm"].db
+        assert db.session.scalar(select(func.count()).select_from(Branch)) == saved
+        db.engine.dispose()

@@ -1,0 +1,52 @@
+"""Migrations: upgrade from empty, the latest downgrade/upgrade, and models == migrations
+(QUALITY.md 23), on the database of this run (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+
+from crm.cli import alembic_config
+from crm.db import Base
+from tests.fixtures.app import is_postgres, make_app
+
+
+@pytest.fixture
+def empty_db_url(tmp_path):
+    if not is_postgres():
+        yield f"sqlite:///{tmp_path}/migrations.sqlite"
+        return
+    import os
+
+    base = os.environ["CRM_TEST_DATABASE_URL"]
+    name = f"crm_migr_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_upgrade_from_empty_matches_the_models(empty_db_url):
+    app = make_app(empty_db_url)
+    with app.app_context():
+        engine = app.extensions["crm"].db.engine
+        command.upgrade(alembic_config(), "head")
+        tables = set(inspect(engine).get_table_names())
+        assert set(Base.metadata.tables) <= tables
+        with engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "version_table": "crm_alembic_version"})
+            diff = compare_metadata(context, Base.metadata)
+        assert diff == [], f"models and migrations differ; run `make migrate`: {diff}"
+        # The latest revision goes down and up again.
+        command.downgrade(alembic_config(), "-1")
+        command.upgrade(alembic_config(), "head")
+        engine.dispose()

@@ -1,0 +1,71 @@
+"""The registry through which packages plug into the core (STYLE.md #6)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from crm.guide import Phase, Theme
+from crm.registry import Instrument, MenuItem, PhaseRecords, RecordRef, Registry, StartPanel
+
+
+def test_entries_are_frozen():
+    item = MenuItem("crm.home", "Start", frozenset({"admin"}))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        item.label = "Anders"
+
+
+def test_menu_and_panels_follow_the_role():
+    registry = Registry()
+    registry.add_menu_item(MenuItem("b", "Tweede", frozenset({"specialist"}), order=2))
+    registry.add_menu_item(MenuItem("a", "Eerste", frozenset({"specialist", "frontoffice"}), order=1))
+    registry.add_panel(StartPanel("p", "t.html", frozenset({"frontoffice"}), lambda user: {}))
+    assert [m.label for m in registry.menu_for("specialist")] == ["Eerste", "Tweede"]
+    assert [m.label for m in registry.menu_for("frontoffice")] == ["Eerste"]
+    assert registry.menu_for(None) == []
+    assert [p.key for p in registry.panels_for("frontoffice")] == ["p"]
+    assert registry.panels_for("specialist") == []
+
+
+def test_instruments_and_records_per_phase():
+    registry = Registry()
+    registry.add_instrument(Instrument("woordweb", "Woordweb", "x", Theme.COLLABORATION, Phase.ORIENTATION))
+    registry.add_phase_records(PhaseRecords(
+        "partner",
+        lambda theme, phase: [RecordRef("partner", "Bieb", "/p/1")] if phase == Phase.ORIENTATION else [],
+    ))
+    assert [i.key for i in registry.instruments_of(Theme.COLLABORATION, Phase.ORIENTATION)] == ["woordweb"]
+    assert registry.instruments_of(Theme.PROFILING, Phase.ORIENTATION) == []
+    assert [r.label for r in registry.records_of(Theme.COLLABORATION, Phase.ORIENTATION)] == ["Bieb"]
+    assert registry.records_of(Theme.COLLABORATION, Phase.CREATION) == []
+
+
+def test_packages_announce_their_menu_items_in_the_app(app, client, login_as):
+    login_as("specialist")
+    html = client.get("/").get_data(as_text=True)
+    for label in ("Wegwijzer", "Samenwerken", "Gemeente"):
+        assert f">{label}</a>" in html
+    assert ">Beheer</a>" not in html
+
+
+def test_frontoffice_menu_hides_specialist_areas(app, client, login_as):
+    login_as("frontoffice")
+    html = client.get("/").get_data(as_text=True)
+    assert ">Gemeente</a>" not in html and ">Beheer</a>" not in html
+    assert ">Wegwijzer</a>" in html
+
+
+def test_panel_provider_can_hide_a_panel(app, client, login_as):
+    from crm.registry import current_registry
+
+    with app.app_context():
+        registry = current_registry()
+        panel = StartPanel("leeg", "crm/panels/admin.html", frozenset({"admin"}), lambda user: None)
+        registry.add_panel(panel)
+    try:
+        login_as("admin")
+        html = client.get("/").get_data(as_text=True)
+        assert "panel-leeg" not in html and "panel-admin" in html
+    finally:
+        registry.panels.remove(panel)

@@ -1,0 +1,669 @@
+"""The samenwerkingsscan: rounds, invitations and tokens, answering, reveal and results."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from collaboration.scan import answers, services
+from collaboration.scan.models import (
+    OPEN,
+    STATEMENT,
+    ScanAnswer,
+    ScanInvitation,
+    ScanParty,
+    ScanQuestionnaire,
+    ScanResponse,
+    ScanRound,
+)
+from crm.audit import AuditEntry
+from crm.db import utcnow
+from crm.network.models import Partner
+
+INVALID_TEXT = "Deze link werkt niet (meer)"
+
+
+# -- helpers ---------------------------------------------------------------------------
+# Requests of the test client reuse an app context that is already pushed (and its ``g`` and
+# session), so tests that make requests do their own database work in short, separate
+# contexts (``store``) instead of the ``db`` fixture.
+@contextmanager
+def store(app):
+    with app.app_context():
+        database = app.extensions["crm"].db
+        try:
+            yield database
+            database.session.commit()
+        finally:
+            database.session.remove()
+
+
+@dataclass
+class RoundInfo:
+    id: int
+    parties: list[int]
+    partner_ids: list[int]
+    statements: list[int]
+    opens: list[int]
+
+
+def make_round(app, partners=("Welzijn Rivierstad", "Kinderopvang De Ukkepuk"), may_see=True,
+               days=7, title="Scan najaar"):
+    with store(app) as db:
+        return _make_round(db, partners, may_see, days, title)
+
+
+def _make_round(db, partners, may_see, days, title):
+    ids = []
+    for name in partners:
+        partner = Partner(name=name, kind="welzijn", status="actief")
+        db.session.add(partner)
+        db.session.flush()
+        ids.append(partner.id)
+    today = services.today()
+    round_ = services.create_round(title, "Waarom: we willen leren.", ids, today,
+                                   today + timedelta(days=days), may_see, None)
+    info = RoundInfo(round_.id, [p.id for p in round_.parties], ids,
+                     [i.id for i in round_.questionnaire.statements],
+                     [i.id for i in round_.questionnaire.open_questions])
+    db.session.commit()
+    return info
+
+
+def invite(app, info, party_index, name="Piet Partner"):
+    with store(app) as db:
+        party = db.session.get(ScanParty, info.parties[party_index])
+        invitation, token = services.invite(party, name, None, None)
+        invitation_id = invitation.id
+    return invitation_id, token
+
+
+def full_answers(info, score="4", note=None, open_text=None):
+    data = {"action": "submit"}
+    for item_id in info.statements:
+        data[f"s{item_id}"] = score
+        if note:
+            data[f"c{item_id}"] = note
+    for item_id in info.opens:
+        if open_text:
+            data[f"o{item_id}"] = open_text
+    return data
+
+
+def reveal(app, round_id):
+    with store(app) as db:
+        services.reveal(db.session.get(ScanRound, round_id), None, True)
+
+
+def partner_client(app, token):
+    client = app.test_client()
+    response = client.get(f"/samenwerken/scan/uitnodiging/{token}")
+    assert response.status_code == 302, response.data[:300]
+    return client
+
+
+# -- questionnaire ------------------------------------------------------------------------
+def test_default_questionnaire_has_five_aspects_and_open_questions(db):
+    questionnaire = services.current_questionnaire()
+    assert questionnaire.number == 1
+    assert len(questionnaire.statements) == 30
+    assert [len(items) for _, _, items in questionnaire.statements_by_aspect()] == [6] * 5
+    assert [q.text for q in questionnaire.open_questions][0] == "Wat gaat goed in onze samenwerking?"
+    db.session.rollback()
+
+
+def test_editing_the_questionnaire_makes_a_new_version_and_rounds_keep_theirs(db):
+    info = _make_round(db, ("Welzijn Rivierstad",), True, 7, "Scan")
+    first = services.current_questionnaire()
+    edits = [services.ItemEdit(i.id, i.kind, i.aspect, i.text, remove=(n == 0))
+             for n, i in enumerate(first.items)]
+    edits.append(services.ItemEdit(None, STATEMENT, "proces", "We evalueren elk jaar."))
+    new = services.save_questionnaire(first.number, None, edits, None)
+    assert new.number == 2
+    assert len(new.statements) == 30  # one removed, one added
+    assert "We evalueren elk jaar." in [i.text for i in new.statements]
+    assert db.session.get(ScanRound, info.id).questionnaire.number == 1
+    with pytest.raises(services.ScanError, match="intussen gewijzigd"):
+        services.save_questionnaire(1, None, edits, None)
+    db.session.rollback()
+
+
+def test_questionnaire_editor_page_for_admin(app, client, login_as):
+    login_as("admin")
+    page = client.get("/samenwerken/scan/vragenlijst")
+    assert page.status_code == 200
+    assert "We weten samen waarom we samenwerken." in page.get_data(as_text=True)
+    with store(app):
+        questionnaire = services.current_questionnaire()
+        data = {f"t{i.id}": i.text for i in questionnaire.items}
+        ambitie = [i.id for i in questionnaire.statements if i.aspect == "ambitie"]
+    data["number"] = "1"
+    response = client.post("/samenwerken/scan/vragenlijst",
+                           data={**data, **{f"r{item_id}": "y" for item_id in ambitie}})
+    assert response.status_code == 422
+    assert "Houd bij elk aspect minstens één stelling." in response.get_data(as_text=True)
+    data["n_proces"] = "We vieren ook kleine successen."
+    assert client.post("/samenwerken/scan/vragenlijst", data=data).status_code == 302
+    response = client.post("/samenwerken/scan/vragenlijst", data=data)  # based on version 1 again
+    assert response.status_code == 422 and "intussen gewijzigd" in response.get_data(as_text=True)
+    with store(app) as db:
+        assert db.session.scalar(select(func.count()).select_from(ScanQuestionnaire)) == 2
+
+
+# -- rounds ---------------------------------------------------------------------------
+def _partner_id(app, name):
+    with store(app) as db:
+        partner = Partner(name=name, kind="basisschool", status="actief")
+        db.session.add(partner)
+        db.session.flush()
+        return partner.id
+
+
+def test_create_round_adds_library_and_partners(app, client, login_as):
+    partner_id = _partner_id(app, "Basisschool De Regenboog")
+    login_as("specialist")
+    with store(app):
+        today = services.today()
+    response = client.post("/samenwerken/scan/nieuw", data={
+        "title": "Scan school", "partner_ids": [str(partner_id)], "opens_on": today.isoformat(),
+        "closes_on": (today + timedelta(days=10)).isoformat(), "partners_may_see_results": "y",
+    })
+    assert response.status_code == 302
+    with store(app) as db:
+        round_ = db.session.scalar(select(ScanRound))
+        assert [p.name for p in round_.parties] == ["De bibliotheek", "Basisschool De Regenboog"]
+        assert round_.theme == "samenwerken" and round_.phase == "evaluation"
+        assert round_.questionnaire.number == 1
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"partner_ids": []}, "Kies minstens één partner."),
+    ({"closes_on": "2020-01-01", "opens_on": "2019-12-01"}, "De sluitingsdatum ligt in het verleden."),
+    ({"opens_on": "2030-02-01", "closes_on": "2030-01-01"}, "De sluitingsdatum ligt vóór de openingsdatum."),
+    ({"title": ""}, "Vul een titel in."),
+    ({"closes_on": "morgen"}, "datum"),
+])
+def test_create_round_bad_input(app, client, login_as, data, message):
+    partner_id = _partner_id(app, "Welzijn")
+    login_as("specialist")
+    with store(app):
+        today = services.today()
+    form = {"title": "Scan", "partner_ids": [str(partner_id)], "opens_on": today.isoformat(),
+            "closes_on": (today + timedelta(days=3)).isoformat()}
+    form.update(data)
+    response = client.post("/samenwerken/scan/nieuw", data=form)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    with store(app) as db:
+        assert db.session.scalar(select(func.count()).select_from(ScanRound)) == 0
+
+
+def test_round_edit_version_check(app, client, login_as):
+    info = make_round(app)
+    with store(app) as db:
+        round_ = db.session.get(ScanRound, info.id)
+        form = {"title": "Nieuwe titel", "opens_on": round_.opens_on.isoformat(),
+                "closes_on": round_.closes_on.isoformat(), "version": str(round_.version),
+                "outcome": "Elke maand terugkoppelen.", "agreement_id": "3"}
+    login_as("specialist")
+    assert client.get(f"/samenwerken/scan/{info.id}/bewerken").status_code == 200
+    assert client.post(f"/samenwerken/scan/{info.id}/bewerken", data=form).status_code == 302
+    form["title"] = "Oude versie"
+    response = client.post(f"/samenwerken/scan/{info.id}/bewerken", data=form)
+    assert response.status_code == 422
+    assert "Iemand anders heeft dit intussen gewijzigd" in response.get_data(as_text=True)
+    with store(app) as db:
+        round_ = db.session.get(ScanRound, info.id)
+        assert (round_.title, round_.outcome, round_.agreement_id) == (
+            "Nieuwe titel", "Elke maand terugkoppelen.", 3)
+
+
+# -- invitations and tokens (QUALITY 9) -----------------------------------------------------
+def _link(response) -> str:
+    return response.get_data(as_text=True).split("/samenwerken/scan/uitnodiging/")[1].split('"')[0]
+
+
+def test_invite_shows_link_once_and_stores_only_the_hash(app, client, login_as):
+    info = make_round(app)
+    login_as("specialist")
+    assert client.get(f"/samenwerken/scan/{info.id}/uitnodigen?partij={info.parties[1]}").status_code == 200
+    response = client.post(f"/samenwerken/scan/{info.id}/uitnodigen",
+                           data={"party_id": str(info.parties[1]), "person_name": "Els Verbeek",
+                                 "email": "els@jgz.example"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Je ziet deze link maar één keer" in html
+    assert "mailto:els%40jgz.example?subject=" in html
+    token = _link(response)
+    assert len(token) >= 43  # 256 bits, URL-safe base64
+    with store(app) as db:
+        invitation = db.session.scalar(select(ScanInvitation))
+        assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
+        for column in ScanInvitation.__table__.columns:
+            assert getattr(invitation, column.key) != token
+        assert invitation.expires_at is not None
+    # The status page never shows the link again.
+    page = client.get(f"/samenwerken/scan/{info.id}").get_data(as_text=True)
+    assert token not in page and "Els Verbeek" in page
+
+
+def test_invite_bad_input(app, client, login_as):
+    info = make_round(app)
+    login_as("specialist")
+    response = client.post(f"/samenwerken/scan/{info.id}/uitnodigen",
+                           data={"party_id": "999999", "person_name": "", "email": "geen-mail"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Kies een partij." in html and "Vul de naam in." in html and "geldig e-mailadres" in html
+    with store(app) as db:
+        assert db.session.scalar(select(func.count()).select_from(ScanInvitation)) == 0
+
+
+def test_token_is_swapped_for_a_session_and_dropped_from_the_url(app):
+    info = make_round(app)
+    invitation_id, token = invite(app, info, 1)
+    client = app.test_client()
+    response = client.get(f"/samenwerken/scan/uitnodiging/{token}")
+    assert response.status_code == 302
+    assert token not in response.headers["Location"]
+    assert response.headers["Location"].endswith("/samenwerken/scan/deelnemen")
+    page = client.get("/samenwerken/scan/deelnemen")
+    assert page.status_code == 200
+    # Clicking the link again on the same device just continues; elsewhere it is used up.
+    assert client.get(f"/samenwerken/scan/uitnodiging/{token}").status_code == 302
+    assert client.get("/samenwerken/scan/deelnemen").status_code == 200
+    _bad_token_page(app, token)
+    html = page.get_data(as_text=True)
+    assert "Welkom, Piet Partner" in html and "Waarom: we willen leren." in html
+    with store(app) as db:
+        invitation = db.session.get(ScanInvitation, invitation_id)
+        assert invitation.opened_at is not None and invitation.exchanged_at is not None
+        entry = db.session.scalar(select(AuditEntry).where(
+            AuditEntry.record_type == "crm_scan_invitation", AuditEntry.action == "update"))
+        assert entry.actor_label == f"uitnodiging #{invitation_id}"
+
+
+def _bad_token_page(app, token, client=None):
+    client = client or app.test_client()
+    response = client.get(f"/samenwerken/scan/uitnodiging/{token}")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert INVALID_TEXT in html and "Vraag de medewerker van de bibliotheek" in html
+    return html.split("<main")[1]
+
+
+def test_every_bad_token_gets_the_same_kind_page(app):
+    info = make_round(app)
+    _, used = invite(app, info, 1, "Eerste")
+    partner_client(app, used)
+    revoked_id, revoked = invite(app, info, 1, "Tweede")
+    expired_id, expired = invite(app, info, 2, "Derde")
+    with store(app) as db:
+        services.revoke(db.session.get(ScanInvitation, revoked_id))
+        db.session.get(ScanInvitation, expired_id).expires_at = utcnow() - timedelta(minutes=1)
+    pages = {
+        name: _bad_token_page(app, token) for name, token in {
+            "reused": used, "revoked": revoked, "expired": expired,
+            "unknown": "A" * 43, "malformed": "kort", "odd": "%3Cscript%3E",
+        }.items()
+    }
+    assert len(set(pages.values())) == 1, "the page must not hint whether the token existed"
+
+
+def test_resend_makes_a_new_link_and_ends_the_old_session(app, client, login_as):
+    info = make_round(app)
+    invitation_id, token = invite(app, info, 1)
+    partner = partner_client(app, token)
+    assert partner.get("/samenwerken/scan/deelnemen").status_code == 200
+    login_as("specialist")
+    response = client.post(f"/samenwerken/scan/uitnodigingen/{invitation_id}/opnieuw")
+    assert response.status_code == 200
+    new_token = _link(response)
+    assert new_token != token
+    old = partner.get("/samenwerken/scan/deelnemen")
+    assert old.status_code == 404 and INVALID_TEXT in old.get_data(as_text=True)
+    _bad_token_page(app, token)
+    assert partner_client(app, new_token).get("/samenwerken/scan/deelnemen").status_code == 200
+
+
+def test_revoke_ends_the_session(app, client, login_as):
+    info = make_round(app)
+    invitation_id, token = invite(app, info, 1)
+    partner = partner_client(app, token)
+    login_as("specialist")
+    assert client.post(f"/samenwerken/scan/uitnodigingen/{invitation_id}/intrekken").status_code == 302
+    assert partner.get("/samenwerken/scan/deelnemen").status_code == 404
+    assert "Ingetrokken" in client.get(f"/samenwerken/scan/{info.id}").get_data(as_text=True)
+
+
+def test_staff_opening_a_link_does_not_use_it(app, client, login_as):
+    info = make_round(app)
+    _, token = invite(app, info, 1)
+    login_as("specialist")
+    response = client.get(f"/samenwerken/scan/uitnodiging/{token}")
+    assert response.status_code == 200 and "link voor een partner" in response.get_data(as_text=True)
+    partner_client(app, token)  # still usable by the partner
+
+
+def test_partner_can_leave_the_session(app):
+    info = make_round(app)
+    _, token = invite(app, info, 1)
+    partner = partner_client(app, token)
+    assert partner.post("/samenwerken/scan/deelnemen/afsluiten").status_code == 200
+    assert partner.get("/samenwerken/scan/deelnemen").status_code == 302  # to the login page
+
+
+# -- answering -----------------------------------------------------------------------
+def test_draft_then_submit_then_change(app):
+    info = make_round(app)
+    invitation_id, token = invite(app, info, 1)
+    first = info.statements[0]
+    partner = partner_client(app, token)
+    response = partner.post("/samenwerken/scan/deelnemen", data={f"s{first}": "2", "action": "draft"})
+    assert response.status_code == 302
+    page = partner.get("/samenwerken/scan/deelnemen").get_data(as_text=True)
+    assert "bewaard als concept" in page
+    with store(app) as db:
+        invitation = db.session.get(ScanInvitation, invitation_id)
+        assert invitation.draft_saved_at is not None and invitation.submitted_at is None
+    data = full_answers(info, open_text="Het overleg is fijn.")
+    assert partner.post("/samenwerken/scan/deelnemen", data=data).status_code == 302
+    data[f"s{first}"] = "0"  # weet ik niet
+    assert partner.post("/samenwerken/scan/deelnemen", data=data).status_code == 302  # submitted twice
+    with store(app) as db:
+        assert db.session.scalar(select(func.count()).select_from(ScanResponse)) == 1
+        answer = db.session.scalar(select(ScanAnswer).where(ScanAnswer.item_id == first))
+        assert answer.dont_know and answer.score is None
+        assert db.session.get(ScanInvitation, invitation_id).submitted_at is not None
+
+
+def test_incomplete_submit_and_score_out_of_range_are_refused(app):
+    info = make_round(app)
+    invitation_id, token = invite(app, info, 1)
+    partner = partner_client(app, token)
+    first = info.statements[0]
+    response = partner.post("/samenwerken/scan/deelnemen", data={f"s{first}": "3", "action": "submit"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Geef bij elke stelling een antwoord" in html and "Kies een antwoord bij deze stelling." in html
+    data = full_answers(info)
+    data[f"s{first}"] = "7"
+    response = partner.post("/samenwerken/scan/deelnemen", data=data)
+    assert response.status_code == 422
+    assert "Kies een score van 1 tot en met 5" in response.get_data(as_text=True)
+    with store(app) as db:
+        assert db.session.scalar(select(func.count()).select_from(ScanAnswer)) == 0
+        with pytest.raises(services.ScanError):
+            answers.save_answers(db.session.get(ScanInvitation, invitation_id),
+                                  {first: answers.AnswerValue(score=9)}, submit=False)
+        db.session.rollback()
+
+
+def test_round_closed_meanwhile_keeps_the_draft(app):
+    info = make_round(app)
+    _, token = invite(app, info, 1)
+    first = info.statements[0]
+    partner = partner_client(app, token)
+    partner.post("/samenwerken/scan/deelnemen", data={f"s{first}": "2", "action": "draft"})
+    with store(app) as db:
+        stored = db.session.get(ScanRound, info.id)
+        stored.opens_on = services.today() - timedelta(days=5)
+        stored.closes_on = services.today() - timedelta(days=1)
+    response = partner.post("/samenwerken/scan/deelnemen", data=full_answers(info, score="5"))
+    assert response.status_code == 409
+    assert "De scan is gesloten" in response.get_data(as_text=True)
+    with store(app) as db:
+        stored = list(db.session.scalars(select(ScanAnswer)))
+        assert [(a.item_id, a.score) for a in stored] == [(first, 2)]
+        assert db.session.scalar(select(ScanResponse)).submitted_at is None
+    page = partner.get("/samenwerken/scan/deelnemen")
+    assert page.status_code == 200 and "Uw concept is bewaard" in page.get_data(as_text=True)
+
+
+# -- reveal and results ------------------------------------------------------------------
+def test_reveal_refused_without_responses_and_early_needs_confirmation(app, client, login_as):
+    info = make_round(app)
+    _, token = invite(app, info, 1)
+    login_as("specialist")
+    assert client.get(f"/samenwerken/scan/{info.id}/delen").status_code == 200
+    response = client.post(f"/samenwerken/scan/{info.id}/delen", data={"confirm": "y"})
+    assert response.status_code == 422
+    assert "Nog niemand heeft de scan ingestuurd" in response.get_data(as_text=True)
+    partner_client(app, token).post("/samenwerken/scan/deelnemen", data=full_answers(info))
+    response = client.post(f"/samenwerken/scan/{info.id}/delen", data={})
+    assert response.status_code == 422
+    assert "Vink aan" in response.get_data(as_text=True)
+    with store(app) as db:
+        assert db.session.get(ScanRound, info.id).revealed_at is None
+    assert client.post(f"/samenwerken/scan/{info.id}/delen", data={"confirm": "y"}).status_code == 302
+    with store(app) as db:
+        assert db.session.get(ScanRound, info.id).revealed_at is not None
+
+
+def _answered_round(app, may_see=True, names=("Bea Bieb", "Kim Opvang", "Wim Welzijn")):
+    """Library and two partners; each answers with its own marker text."""
+    info = make_round(app, may_see=may_see)
+    clients = {}
+    for index, (name, score) in enumerate(zip(names, ("5", "2", "3"), strict=True)):
+        _, token = invite(app, info, index, name)
+        partner = partner_client(app, token)
+        data = full_answers(info, score=score, note=f"toelichting-{index}",
+                            open_text=f"geheim-antwoord-{index}")
+        assert partner.post("/samenwerken/scan/deelnemen", data=data).status_code == 302
+        clients[index] = partner
+    return info, clients
+
+
+def test_results_per_aspect_party_people_and_spread(app, client, login_as):
+    from collaboration.scan.results import compute
+
+    info, _ = _answered_round(app)
+    login_as("specialist")
+    status = client.get(f"/samenwerken/scan/{info.id}").get_data(as_text=True)
+    assert "Ingestuurd" in status and "geheim-antwoord" not in status and "toelichting-" not in status
+    before = client.get(f"/samenwerken/scan/{info.id}/uitkomsten")
+    assert before.status_code == 200 and "nog niet gedeeld" in before.get_data(as_text=True)
+    assert "geheim-antwoord" not in before.get_data(as_text=True)
+    for path in ("grafiek/radar.svg", "grafiek/staven.svg", "export.xlsx", "gespreksblad"):
+        assert client.get(f"/samenwerken/scan/{info.id}/{path}").status_code == 404
+    client.post(f"/samenwerken/scan/{info.id}/delen", data={"confirm": "y"})
+    html = client.get(f"/samenwerken/scan/{info.id}/uitkomsten").get_data(as_text=True)
+    assert "Hier zien jullie het verschillend — bespreek dit eerst" in html
+    for text in ("Bea Bieb", "Wim Welzijn", "Kim Opvang", "Welzijn Rivierstad", "geheim-antwoord-1"):
+        assert text in html
+    assert "5,0" in html and "2,0" in html and "3,0" in html
+    with store(app) as db:
+        result = compute(db.session.get(ScanRound, info.id))
+        # library first, then the partners by name: Kinderopvang (2), Welzijn (3)
+        assert [p.aspect_means["ambitie"] for p in result.parties] == [5.0, 2.0, 3.0]
+        assert result.statements[0].spread == 3.0
+        assert len(result.open_answers[0][1]) == 3
+    radar = client.get(f"/samenwerken/scan/{info.id}/grafiek/radar.svg")
+    assert radar.status_code == 200 and radar.mimetype == "image/svg+xml" and b"<svg" in radar.data
+    assert client.get(f"/samenwerken/scan/{info.id}/grafiek/staven.svg").mimetype == "image/svg+xml"
+    sheet = client.get(f"/samenwerken/scan/{info.id}/gespreksblad")
+    assert sheet.status_code == 200 and "Wat spreken we af?" in sheet.get_data(as_text=True)
+
+
+def test_export_neutralises_formulas(app, client, login_as):
+    import openpyxl
+
+    info = make_round(app)
+    _, token = invite(app, info, 1, "=HYPERLINK(\"x\")")
+    data = full_answers(info, note="+1+1", open_text="@SUM(A1)")
+    partner_client(app, token).post("/samenwerken/scan/deelnemen", data=data)
+    reveal(app, info.id)
+    login_as("specialist")
+    response = client.get(f"/samenwerken/scan/{info.id}/export.xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    values = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
+              if isinstance(c.value, str)]
+    assert "'=HYPERLINK(\"x\")" in values and "'+1+1" in values and "'@SUM(A1)" in values
+    assert not any(v.startswith(("=", "+", "@")) for v in values)
+    with store(app) as db:
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export"))
+        assert entry.record_id == info.id
+
+
+def test_change_since_previous_round(app, client, login_as):
+    from collaboration.scan.results import compute
+
+    first, _ = _answered_round(app)
+    reveal(app, first.id)
+    with store(app):
+        today = services.today()
+        second = services.create_round("Tweede", None, first.partner_ids, today, today + timedelta(days=20),
+                                       True, None)
+        invitation, _ = services.invite(second.parties[1], "Wim", None, None)
+        answers.save_answers(invitation, {
+            i.id: answers.AnswerValue(score=4) for i in second.questionnaire.items if i.kind == STATEMENT
+        }, submit=True)
+        services.reveal(second, None, True)
+        result = compute(second)
+        assert result.previous.id == first.id
+        assert result.changes[0].before == pytest.approx(3.3) and result.changes[0].now == 4.0
+        assert result.changes[0].delta == pytest.approx(0.7)
+        # Per party: only the party that answered in both rounds (Kinderopvang: 2 → 4).
+        assert [(name, c[0].before, c[0].now) for name, c in result.party_changes] == [
+            ("Kinderopvang De Ukkepuk", 2.0, 4.0)]
+        second_id = second.id
+    login_as("specialist")
+    html = client.get(f"/samenwerken/scan/{second_id}/uitkomsten").get_data(as_text=True)
+    assert "Per partij: score in de vorige ronde" in html and "+0,7 (hoger)" in html
+
+
+# -- isolation (QUALITY 3) -----------------------------------------------------------------
+def _scan_urls(app, round_id, invitation_id):
+    with app.test_request_context():
+        from flask import url_for
+
+        urls = []
+        for rule in app.url_map.iter_rules():
+            if not rule.endpoint.startswith("collaboration.scan") or rule.endpoint.endswith("leave"):
+                continue
+            values = {"round_id": round_id, "invitation_id": invitation_id}
+            urls.append((url_for(rule.endpoint, **{k: values[k] for k in rule.arguments}),
+                         "GET" if "GET" in rule.methods else "POST"))
+        return urls
+
+
+@pytest.mark.parametrize("may_see", [True, False])
+def test_a_party_never_sees_another_partys_answers(app, may_see):
+    info, clients = _answered_round(app, may_see=may_see)
+    other, _ = _answered_round(app, may_see=True, names=("Olga Ander", "Otto Ander", "Olaf Ander"))
+    spy = clients[1]  # Kim Opvang, of Kinderopvang De Ukkepuk
+    with store(app) as db:
+        own_id = db.session.scalar(
+            select(ScanInvitation.id).where(ScanInvitation.person_name == "Kim Opvang"))
+        others = [i for i in db.session.scalars(select(ScanInvitation.id)) if i != own_id]
+
+    def sweep(revealed: bool):
+        for round_id in (info.id, other.id):
+            for invitation_id in others:
+                for url, method in _scan_urls(app, round_id, invitation_id):
+                    response = spy.open(url, method=method)
+                    body = response.get_data(as_text=True)
+                    own_page = url.startswith("/samenwerken/scan/deelnemen")
+                    if not own_page:
+                        assert response.status_code in (403, 404), f"{method} {url}: {response.status_code}"
+                    if not (revealed and may_see and own_page):
+                        for marker in ("geheim-antwoord-0", "geheim-antwoord-2", "toelichting-0", "Bea Bieb"):
+                            assert marker not in body, f"{method} {url} shows {marker}"
+                    assert "Olga Ander" not in body and "Otto Ander" not in body, url
+
+    sweep(revealed=False)
+    assert spy.get("/samenwerken/scan/deelnemen/uitkomsten").status_code == 404
+    assert spy.get("/samenwerken/scan/deelnemen/grafiek/radar.svg").status_code == 404
+    reveal(app, info.id)
+    reveal(app, other.id)
+    sweep(revealed=True)
+    results = spy.get("/samenwerken/scan/deelnemen/uitkomsten")
+    if may_see:
+        assert results.status_code == 200 and "geheim-antwoord-0" in results.get_data(as_text=True)
+        assert spy.get("/samenwerken/scan/deelnemen/grafiek/radar.svg").status_code == 200
+    else:
+        assert results.status_code == 404 and "geheim-antwoord-0" not in results.get_data(as_text=True)
+        assert spy.get("/samenwerken/scan/deelnemen/grafiek/staven.svg").status_code == 404
+
+
+def test_another_partys_token_after_exchange_shows_nothing(app):
+    info = make_round(app)
+    _, token_a = invite(app, info, 1, "Anna")
+    partner_client(app, token_a)
+    _, token_b = invite(app, info, 2, "Bert")
+    spy = partner_client(app, token_b)
+    html = _bad_token_page(app, token_a, client=spy)
+    assert "Anna" not in html
+    # The failed attempt also ended the spy's own session: nothing of anyone is shown.
+    assert spy.get("/samenwerken/scan/deelnemen").status_code in (302, 404)
+
+
+# -- XSS, panel, demo ------------------------------------------------------------------------
+def test_names_render_escaped(app, client, login_as):
+    evil = "<script>alert(1)</script>"
+    info = make_round(app, partners=(evil,), title=evil)
+    _, token = invite(app, info, 1, evil)
+    partner = partner_client(app, token)
+    page = partner.get("/samenwerken/scan/deelnemen").get_data(as_text=True)
+    assert evil not in page and "&lt;script&gt;" in page
+    login_as("specialist")
+    for url in (f"/samenwerken/scan/{info.id}", "/samenwerken/scan/", "/"):
+        html = client.get(url).get_data(as_text=True)
+        assert evil not in html, url
+
+
+def test_start_panel_and_tracker_records(app, client, login_as):
+    from crm.guide import Phase, Theme
+    from crm.registry import current_registry
+
+    make_round(app, title="Scan voor het paneel")
+    login_as("specialist")
+    assert "Scan voor het paneel" in client.get("/").get_data(as_text=True)
+    with app.test_request_context():
+        refs = current_registry().records_of(Theme.COLLABORATION, Phase.EVALUATION)
+        assert [r.label for r in refs] == ["Scan voor het paneel"]
+        keys = [i.key for i in current_registry().instruments_of(Theme.COLLABORATION, Phase.EVALUATION)]
+        assert keys == ["samenwerkingsscan"]
+        app.extensions["crm"].db.session.remove()
+
+def test_demo_seeder(app, db):
+    from collaboration.scan.demo import seed_demo
+    from collaboration.scan.results import compute
+
+    seed_demo()
+    db.session.commit()
+    rounds = list(db.session.scalars(select(ScanRound).order_by(ScanRound.id)))
+    assert len(rounds) == 2
+    revealed, current = rounds
+    assert revealed.revealed and not current.revealed and services.round_state(current) == "open"
+    result = compute(revealed)
+    assert len([p for p in result.parties if p.respondents]) == 3 and result.respondents == 5
+    assert any(texts for _, texts in result.open_answers)
+    seed_demo()  # idempotent
+    assert db.session.scalar(select(func.count()).select_from(ScanRound)) == 2
+    assert all(i.kind in (STATEMENT, OPEN) for i in revealed.questionnaire.items)
+    db.session.commit()
+
+
+
+def test_partner_posts_need_the_csrf_token(app, monkeypatch):
+    info = make_round(app)
+    _, token = invite(app, info, 1)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    partner = app.test_client()
+    assert partner.get(f"/samenwerken/scan/uitnodiging/{token}").status_code == 302
+    page = partner.get("/samenwerken/scan/deelnemen").get_data(as_text=True)
+    csrf = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    data = full_answers(info)
+    assert partner.post("/samenwerken/scan/deelnemen", data=data).status_code == 400
+    assert partner.post("/samenwerken/scan/deelnemen", data={**data, "csrf_token": csrf}).status_code == 302
+    with store(app) as db:
+        assert db.session.scalar(select(func.count()).select_from(ScanResponse)) == 1

@@ -1,0 +1,177 @@
+"""Security contracts: headers, CSRF, no change on GET, escaping, error pages, production
+config (QUALITY.md 4, 10, 13, 14)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import url_for
+from sqlalchemy import select
+
+from crm.config import ProductionConfig, check_production
+from crm.db import Base, db
+from crm.permissions import PUBLIC, policy_table
+from tests.fixtures.users import PASSWORD, make_user
+from tests.fixtures.world import build_world
+
+XSS = '<script>alert("x")</script>"onmouseover="alert(1)'
+#: GET routes that change state on purpose: a partner's invitation link is exchanged for a
+#: session at first use (QUALITY.md 9), so the token leaves the address bar.
+GET_EXCHANGES = {"collaboration.invitation_open"}
+SKIP_COUNT = {"crm_audit_entry", "crm_login_attempt", "crm_login_session", "crm_user"}
+
+
+def _urls(app, world, methods=("GET",)):
+    table = policy_table(app)
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint not in table or rule.endpoint == "crm.static":
+                continue
+            if not set(methods) & rule.methods:
+                continue
+            if any(a not in world for a in rule.arguments if a not in (rule.defaults or {})):
+                continue
+            yield rule, url_for(rule.endpoint, **{a: world[a] for a in rule.arguments if a in world})
+
+
+def _row_counts():
+    """Row count and a digest of the content of every table (so an UPDATE shows too)."""
+    import hashlib
+
+    counts = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name in SKIP_COUNT:
+            continue
+        rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
+        digest = hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
+        counts[table.name] = (len(rows), digest)
+    return counts
+
+
+def test_security_headers_on_every_page(app, client, login_as):
+    login_as("admin")
+    for path in ("/", "/inloggen", "/beheer/gebruikers", "/bestaat-niet"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        for part in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'self'"):
+            assert part in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"]
+        assert headers["Cache-Control"] == "no-store"
+
+
+def test_no_inline_script_in_pages(app, client, login_as, world):
+    login_as("admin")
+    for rule, url in _urls(app, world):
+        if PUBLIC in policy_table(app)[rule.endpoint] and "uitnodiging" in url:
+            continue
+        response = client.get(url)
+        if response.mimetype != "text/html":
+            continue
+        html = response.get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+        assert " style=" not in html, f"inline style attribute on {url}"
+        assert " onclick=" not in html and " onload=" not in html, url
+
+
+@pytest.mark.parametrize("role", ["admin", "specialist", "frontoffice"])
+def test_get_never_changes_the_database(app, client, login_as, world, role):
+    login_as(role)
+    with app.app_context():
+        before = _row_counts()
+    for rule, url in _urls(app, world):
+        if rule.endpoint in GET_EXCHANGES:
+            continue
+        client.get(url)
+    with app.app_context():
+        assert _row_counts() == before
+
+
+def test_csrf_is_required_on_every_post(csrf_app, world):
+    client = csrf_app.test_client()
+    with csrf_app.app_context():
+        email = make_user("admin").email
+    page = client.get("/inloggen").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    # Without the token even the login form is refused.
+    assert client.post("/inloggen", data={"email": email, "password": PASSWORD}).status_code == 400
+    response = client.post("/inloggen", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    with csrf_app.app_context():
+        before = _row_counts()
+    checked = 0
+    for _rule, url in _urls(csrf_app, world, methods=("POST",)):
+        response = client.post(url, data={"name": "x"})
+        assert response.status_code == 400, url
+        assert "Het formulier was verlopen" in response.get_data(as_text=True)
+        checked += 1
+    assert checked >= 5
+    with csrf_app.app_context():
+        assert _row_counts() == before
+
+
+def test_stored_markup_is_escaped_everywhere(app, client, login_as):
+    with app.app_context():
+        xss_world = build_world(XSS)
+    login_as("admin")
+    for _rule, url in _urls(app, xss_world):
+        response = client.get(url)
+        if response.mimetype == "text/html":
+            assert '<script>alert("x")' not in response.get_data(as_text=True), url
+            assert '"onmouseover="alert(1)' not in response.get_data(as_text=True), url
+
+
+def test_error_pages_are_dutch(app, client, login_as):
+    response = client.get("/bestaat-niet")
+    assert response.status_code == 404 and "Pagina niet gevonden" in response.get_data(as_text=True)
+    login_as("frontoffice")
+    response = client.get("/beheer/gebruikers")
+    assert response.status_code == 403 and "Geen toegang" in response.get_data(as_text=True)
+
+
+def test_forbidden_requests_are_audited(app, client, login_as):
+    from crm.audit import AuditEntry
+
+    login_as("frontoffice")
+    client.get("/beheer/logboek")
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "forbidden")).one()
+        assert entry.record_type == "crm.admin_audit"
+
+
+def test_production_config_refuses_development_key(tmp_path):
+    from crm import create_app
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"CRM_ENV": "production", "SECRET_KEY": "dev",
+                    "CRM_DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})
+    with pytest.raises(RuntimeError, match="DEBUG"):
+        check_production({"SECRET_KEY": "x" * 40, "DEBUG": True})
+    assert ProductionConfig.SESSION_COOKIE_SECURE is True
+    assert ProductionConfig.DEBUG is False
+    check_production({"SECRET_KEY": "a-real-production-secret-of-good-length", "DEBUG": False})
+
+
+def test_secret_key_is_generated_into_the_instance_folder(tmp_path, monkeypatch):
+    from crm.config import ensure_secret_key
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    config: dict = {"SECRET_KEY": None}
+    ensure_secret_key(config, str(tmp_path))
+    stored = (tmp_path / "secret_key").read_text()
+    assert config["SECRET_KEY"] == stored and len(stored) == 64
+    again: dict = {}
+    ensure_secret_key(again, str(tmp_path))
+    assert again["SECRET_KEY"] == stored
+
+
+def test_environment_overrides_config(tmp_path, monkeypatch):
+    from crm import create_app
+
+    monkeypatch.setenv("CRM_PER_PAGE", "50")
+    monkeypatch.setenv("CRM_TIMEZONE", "Europe/Amsterdam")
+    app = create_app({"TESTING": True, "CRM_DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite",
+                      "SECRET_KEY": "k" * 32})
+    assert app.config["CRM_PER_PAGE"] == 50
