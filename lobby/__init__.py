@@ -92,7 +92,7 @@ def register(registry: Registry) -> None:
         ),
         _records("Meeting", "lobby.meeting", lambda r: {"meeting_id": r.id}, lambda r: r.title),
         _records("PitchVersion", "lobby.pitch", lambda r: {"pitch_id": r.id}, lambda r: r.title),
-        _records("ActionPlan", "lobby.plan", lambda r: {"plan_id": r.id}, lambda r: r.title),
+        _records("ActionPlan", "lobby.plan", lambda r: {"action_plan_id": r.id}, lambda r: r.title),
         _records("Evidence", "lobby.evidence_edit", lambda r: {"evidence_id": r.id}, lambda r: r.title),
         _records(
             "Evaluation",

@@ -201,10 +201,10 @@ def agreement_add(meeting_id: int):
     return _render_meeting(meeting, agreement_form=form)
 
 
-@bp.route("/afspraken/<int:agreement_id>/klaar", methods=["POST"])
+@bp.route("/afspraken/<int:meeting_agreement_id>/klaar", methods=["POST"])
 @staff_only
-def agreement_toggle(agreement_id: int):
-    agreement = get_or_404(MeetingAgreement, agreement_id)
+def agreement_toggle(meeting_agreement_id: int):
+    agreement = get_or_404(MeetingAgreement, meeting_agreement_id)
     services.toggle_agreement(agreement)
     db.session.commit()
     flash("De afspraak is afgevinkt." if agreement.done_at else "De afspraak staat weer open.", "success")

@@ -48,14 +48,14 @@ def plan_new(municipality_id: int):
         else:
             db.session.commit()
             flash("Het plan van aanpak is opgeslagen. Voeg nu de acties toe.", "success")
-            return redirect(url_for("lobby.plan", plan_id=plan.id))
+            return redirect(url_for("lobby.plan", action_plan_id=plan.id))
     return render_form("lobby/plan_form.html", form, municipality=municipality, plan=None, items=PLAN_ITEMS)
 
 
-@bp.route("/plan-van-aanpak/<int:plan_id>")
+@bp.route("/plan-van-aanpak/<int:action_plan_id>")
 @staff_only
-def plan(plan_id: int):
-    plan = get_or_404(ActionPlan, plan_id)
+def plan(action_plan_id: int):
+    plan = get_or_404(ActionPlan, action_plan_id)
     return _render_plan(plan, ActionForm())
 
 
@@ -66,10 +66,10 @@ def _render_plan(plan: ActionPlan, action_form: ActionForm):
     ), status
 
 
-@bp.route("/plan-van-aanpak/<int:plan_id>/bewerken", methods=["GET", "POST"])
+@bp.route("/plan-van-aanpak/<int:action_plan_id>/bewerken", methods=["GET", "POST"])
 @staff_only
-def plan_edit(plan_id: int):
-    plan = get_or_404(ActionPlan, plan_id)
+def plan_edit(action_plan_id: int):
+    plan = get_or_404(ActionPlan, action_plan_id)
     form = ActionPlanForm(obj=plan if request.method == "GET" else None)
     if request.method == "GET":
         version_of(form, plan)
@@ -82,16 +82,16 @@ def plan_edit(plan_id: int):
         else:
             db.session.commit()
             flash("Het plan van aanpak is opgeslagen.", "success")
-            return redirect(url_for("lobby.plan", plan_id=plan.id))
+            return redirect(url_for("lobby.plan", action_plan_id=plan.id))
     return render_form(
         "lobby/plan_form.html", form, municipality=plan.municipality, plan=plan, items=PLAN_ITEMS
     )
 
 
-@bp.route("/plan-van-aanpak/<int:plan_id>/acties", methods=["POST"])
+@bp.route("/plan-van-aanpak/<int:action_plan_id>/acties", methods=["POST"])
 @staff_only
-def action_add(plan_id: int):
-    plan = get_or_404(ActionPlan, plan_id)
+def action_add(action_plan_id: int):
+    plan = get_or_404(ActionPlan, action_plan_id)
     form = ActionForm()
     if form.validate_on_submit():
         try:
@@ -102,18 +102,18 @@ def action_add(plan_id: int):
         else:
             db.session.commit()
             flash("De actie is toegevoegd.", "success")
-            return redirect(url_for("lobby.plan", plan_id=plan.id) + "#acties")
+            return redirect(url_for("lobby.plan", action_plan_id=plan.id) + "#acties")
     return _render_plan(plan, form)
 
 
-@bp.route("/acties/<int:action_id>/klaar", methods=["POST"])
+@bp.route("/acties/<int:plan_action_id>/klaar", methods=["POST"])
 @staff_only
-def action_toggle(action_id: int):
-    action = get_or_404(PlanAction, action_id)
+def action_toggle(plan_action_id: int):
+    action = get_or_404(PlanAction, plan_action_id)
     services.toggle_action(action)
     db.session.commit()
     flash("De actie is afgevinkt." if action.done else "De actie staat weer open.", "success")
-    return redirect(url_for("lobby.plan", plan_id=action.plan_id) + "#acties")
+    return redirect(url_for("lobby.plan", action_plan_id=action.plan_id) + "#acties")
 
 
 # -- evaluation --------------------------------------------------------------------------
