@@ -1,23 +1,9 @@
-"""Pages of the lobby towards the municipality; one blueprint, views split by subject."""
+"""Pages of the lobby towards the municipality: one blueprint, views split by subject.
 
-from flask import Blueprint, abort
+Importing this package attaches every route to ``bp``.
+"""
 
-from crm.blueprint import TEMPLATES_DIR
-from crm.db import db
+from lobby.views import evidence, meetings, municipality, plans  # noqa: F401 - attach the routes
+from lobby.views.blueprint import bp
 
-bp = Blueprint("lobby", __name__, template_folder=TEMPLATES_DIR)
-
-
-def get_or_404(model, record_id: int):
-    record = db.session.get(model, record_id)
-    if record is None:
-        abort(404)
-    return record
-
-
-def version_of(form, record) -> None:
-    """Put the record's version in a versioned form shown by GET."""
-    form.version.data = str(record.version)
-
-
-from lobby.views import evidence, meetings, municipality, plans  # noqa: E402,F401 - attach routes
+__all__ = ["bp"]

@@ -14,7 +14,7 @@ from lobby.models.evidence import EVIDENCE_KINDS
 from lobby.services import evidence as services
 from lobby.services import municipality as municipality_services
 from lobby.services.common import LobbyError
-from lobby.views import bp, get_or_404, version_of
+from lobby.views.blueprint import bp, get_or_404, version_of
 
 
 # -- pitch --------------------------------------------------------------------------------

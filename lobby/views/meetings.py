@@ -20,7 +20,7 @@ from lobby.services import meetings as services
 from lobby.services import municipality as municipality_services
 from lobby.services.common import LobbyError
 from lobby.services.evidence import search_evidence
-from lobby.views import bp, get_or_404, version_of
+from lobby.views.blueprint import bp, get_or_404, version_of
 
 EXTRA_QUESTION_ROWS = 2
 

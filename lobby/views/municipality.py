@@ -18,7 +18,7 @@ from lobby.services import municipality as services
 from lobby.services import plans as plan_services
 from lobby.services.common import LobbyError
 from lobby.services.evidence import current_pitch
-from lobby.views import bp, get_or_404, version_of
+from lobby.views.blueprint import bp, get_or_404, version_of
 
 PROFILE_FIELDS = services.PROFILE_FIELDS
 

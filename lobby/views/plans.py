@@ -16,7 +16,7 @@ from lobby.services import municipality as municipality_services
 from lobby.services import plans as services
 from lobby.services.common import LobbyError
 from lobby.services.evidence import current_pitch
-from lobby.views import bp, get_or_404, version_of
+from lobby.views.blueprint import bp, get_or_404, version_of
 
 
 @bp.route("/plan-van-aanpak")
