@@ -227,3 +227,18 @@ def test_material_file_types_by_content(app_ctx):
         archive.writestr("virus.exe", "MZ")
     with pytest.raises(LobbyError, match="Dit soort bestand kan niet"):
         evidence.check_material_file(plain_zip.getvalue())
+
+
+def test_friction_hints_cold_people_and_paused_partners(db):
+    from lobby.services import plans
+
+    m = _municipality(db)
+    cold = Contact(name="Koude Ambtenaar", warmth="koud")
+    db.session.add_all([cold, Partner(name="Stille partner", kind="welzijn", status="gepauzeerd")])
+    db.session.flush()
+    db.session.add(Affiliation(contact_id=cold.id, partner_id=m.partner_id))
+    db.session.flush()
+    people, partners = plans.friction_hints(m)
+    assert [c.name for c in people] == ["Koude Ambtenaar"]
+    assert [p.name for p in partners] == ["Stille partner"]
+    db.session.rollback()

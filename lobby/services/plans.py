@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from crm.db import db
-from crm.network.models import Affiliation, Contact
+from crm.network.models import Affiliation, Contact, Partner
 from lobby.models import ActionPlan, Evaluation, Municipality, PlanAction
 from lobby.models.plans import PLAN_ITEMS
 from lobby.services.common import LobbyError, check_version, clean
@@ -107,3 +107,22 @@ def contact_evaluations(municipality: Municipality) -> tuple[list[Contact], list
     not_valuable = [c for c in contacts if c.valuable is False]
     open_ = [c for c in contacts if c.valuable is None]
     return valuable, not_valuable, open_
+
+
+def friction_hints(municipality: Municipality) -> tuple[list[Contact], list[Partner]]:
+    """Where collaboration may be stroef: cold relations at the municipality, paused partners."""
+    rows = db.session.scalars(
+        select(Contact)
+        .join(Affiliation, Affiliation.contact_id == Contact.id)
+        .where(
+            Affiliation.partner_id == municipality.partner_id,
+            Contact.erased_at.is_(None),
+            Contact.warmth == "koud",
+        )
+        .order_by(Contact.name)
+    )
+    cold = list({c.id: c for c in rows}.values())
+    paused = list(
+        db.session.scalars(select(Partner).where(Partner.status == "gepauzeerd").order_by(Partner.name))
+    )
+    return cold, paused

@@ -119,6 +119,7 @@ def action_toggle(plan_action_id: int):
 # -- evaluation --------------------------------------------------------------------------
 def _render_evaluation(municipality: Municipality, form: EvaluationForm, evaluation: Evaluation | None):
     valuable, not_valuable, open_ = services.contact_evaluations(municipality)
+    cold, paused = services.friction_hints(municipality)
     return render_form(
         "lobby/evaluation.html",
         form,
@@ -130,6 +131,8 @@ def _render_evaluation(municipality: Municipality, form: EvaluationForm, evaluat
         valuable=valuable,
         not_valuable=not_valuable,
         unjudged=open_,
+        cold=cold,
+        paused=paused,
     )
 
 
