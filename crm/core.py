@@ -2,11 +2,14 @@
 
 from flask import url_for
 
-from crm import roles
+from crm import referrals, roles
+from crm.network import registration as network
 from crm.registry import ChoiceList, MenuItem, Registry, StartPanel
 
 URL_PREFIX = ""
-MODEL_MODULES = ("crm.audit", "crm.auth.models", "crm.admin.models", "crm.network.models")
+MODEL_MODULES = (
+    "crm.audit", "crm.auth.models", "crm.admin.models", "crm.network.models", "crm.referrals.models",
+)
 
 
 def make_blueprint():
@@ -15,6 +18,10 @@ def make_blueprint():
     from crm.admin import views as admin_views  # noqa: F401
     from crm.auth import views as auth_views  # noqa: F401
     from crm.blueprint import bp
+    from crm.network import views as network_views  # noqa: F401
+    from crm.network import views_moments as network_moments  # noqa: F401
+    from crm.network import views_tools as network_tools  # noqa: F401
+    from crm.referrals import views as referral_views  # noqa: F401
 
     return bp
 
@@ -65,6 +72,8 @@ def register(registry: Registry) -> None:
     registry.add_menu_item(
         MenuItem("crm.admin_users", "Beheer", roles.ADMINS, order=90, active_prefix="crm.admin")
     )
+    network.register(registry)
     registry.add_panel(
         StartPanel("admin", "crm/panels/admin.html", roles.ADMINS, _admin_panel, order=90)
     )
+    referrals.register(registry)

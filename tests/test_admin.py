@@ -126,9 +126,12 @@ def test_settings_reject_out_of_range(app, client, login_as):
         current_registry().settings.setdefault(
             "test_months", Setting("test_months", "Testtermijn", 12, 1, 60))
     login_as("admin")
-    response = client.post("/beheer/instellingen", data={"test_months": "999"})
+    page = client.get("/beheer/instellingen").get_data(as_text=True)
+    current = dict(re.findall(r'type="number"[^>]*name="([^"]+)" value="([^"]*)"', page))
+    assert current["test_months"] == "12"
+    response = client.post("/beheer/instellingen", data={**current, "test_months": "999"})
     assert response.status_code == 422 and "Kies een getal van 1 tot en met 60." in response.get_data(as_text=True)
-    assert client.post("/beheer/instellingen", data={"test_months": "18"}).status_code == 302
+    assert client.post("/beheer/instellingen", data={**current, "test_months": "18"}).status_code == 302
     with app.app_context():
         from crm.admin.services import get_setting
 

@@ -1,2 +1,4 @@
-"""The network memory: partners (organisations, the municipality included), people,
-their links, and contact moments with follow-ups."""
+"""Partners, people, contact moments and follow-ups: the network memory of the library.
+
+``register(registry)`` announces the network pages; the core's ``register`` calls it.
+"""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.db import Base, PhaseMixin, TimestampMixin, VersionedMixin, utcnow
@@ -44,6 +44,7 @@ class Partner(PhaseMixin, VersionedMixin, TimestampMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(254))
     notes: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list | None] = mapped_column(JSON, default=list)  # lower-case words
 
     status_changes = relationship(
         "PartnerStatusChange", back_populates="partner", cascade="all, delete-orphan",
@@ -54,6 +55,10 @@ class Partner(PhaseMixin, VersionedMixin, TimestampMixin, Base):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def tags_text(self) -> str:
+        return ", ".join(self.tags or [])
 
 
 class PartnerStatusChange(Base):
@@ -97,6 +102,35 @@ class Contact(PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     affiliations = relationship("Affiliation", back_populates="contact", cascade="all, delete-orphan")
 
+    @property
+    def quadrant(self) -> str | None:
+        """The krachtenveld quadrant (influence × interest, 1–5 each; 3 and up is high)."""
+        if self.influence is None or self.interest is None:
+            return None
+        return quadrant_of(self.influence, self.interest)
+
+
+QUADRANTS = {
+    "manage": "Nauw betrekken",
+    "satisfy": "Tevreden houden",
+    "inform": "Op de hoogte houden",
+    "monitor": "In de gaten houden",
+}
+
+
+def quadrant_of(influence: int, interest: int) -> str:
+    high_power, high_interest = influence >= 3, interest >= 3
+    if high_power and high_interest:
+        return "manage"
+    if high_power:
+        return "satisfy"
+    if high_interest:
+        return "inform"
+    return "monitor"
+
+
+WARMTH = (("koud", "Koud"), ("lauw", "Lauw"), ("warm", "Warm"))
+
 
 class Affiliation(TimestampMixin, Base):
     """A person's role at an organisation (function, department, from/to)."""
@@ -134,6 +168,11 @@ class Interaction(PhaseMixin, VersionedMixin, TimestampMixin, Base):
     """A contact moment, with an optional follow-up for someone in the library."""
 
     __tablename__ = "crm_interaction"
+    __table_args__ = (
+        # the start page and "my open follow-ups": owner, then open ones by due date
+        Index("ix_crm_interaction_follow_up_open", "follow_up_owner_id", "follow_up_done_at",
+              "follow_up_due"),
+    )
     label_nl = "contactmoment"
     default_theme = Theme.COLLABORATION
     default_phase = Phase.IMPLEMENTATION
@@ -152,8 +191,13 @@ class Interaction(PhaseMixin, VersionedMixin, TimestampMixin, Base):
         ForeignKey("crm_user.id", ondelete="SET NULL"), index=True
     )
     follow_up_done_at: Mapped[datetime | None]
+    follow_up_done_by_id: Mapped[int | None] = mapped_column(ForeignKey("crm_user.id", ondelete="SET NULL"))
 
     contacts = relationship("Contact", secondary=interaction_contacts)
     partners = relationship("Partner", secondary=interaction_partners)
     owner = relationship("User", foreign_keys=[owner_id])
     follow_up_owner = relationship("User", foreign_keys=[follow_up_owner_id])
+
+    @property
+    def follow_up_open(self) -> bool:
+        return bool(self.follow_up_due or self.follow_up) and self.follow_up_done_at is None

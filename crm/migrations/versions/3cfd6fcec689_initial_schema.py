@@ -1,9 +1,9 @@
 # ruff: noqa
 """initial schema
 
-Revision ID: 3f646bdc4811
+Revision ID: 3cfd6fcec689
 Revises: 
-Create Date: 2026-11-25 19:53:57.397457
+Create Date: 2026-11-25 20:11:13.343917
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '3f646bdc4811'
+revision = '3cfd6fcec689'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -112,6 +112,7 @@ def upgrade():
     sa.Column('phone', sa.String(length=40), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('tags', sa.JSON(), nullable=True),
     sa.Column('theme', sa.String(length=32), nullable=False),
     sa.Column('phase', sa.String(length=32), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -149,6 +150,37 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_crm_affiliation_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_crm_affiliation_partner_id'), ['partner_id'], unique=False)
 
+    op.create_table('crm_referral_month_cache',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('grain', sa.String(length=1), nullable=False),
+    sa.Column('month', sa.Integer(), nullable=False),
+    sa.Column('direction', sa.String(length=3), nullable=False),
+    sa.Column('partner_id', sa.Integer(), nullable=True),
+    sa.Column('purpose', sa.String(length=60), nullable=True),
+    sa.Column('method', sa.String(length=60), nullable=True),
+    sa.Column('branch_id', sa.Integer(), nullable=True),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['branch_id'], ['crm_branch.id'], name=op.f('fk_crm_referral_month_cache_branch_id_crm_branch'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['partner_id'], ['crm_partner.id'], name=op.f('fk_crm_referral_month_cache_partner_id_crm_partner'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_referral_month_cache'))
+    )
+    with op.batch_alter_table('crm_referral_month_cache', schema=None) as batch_op:
+        batch_op.create_index('ix_crm_referral_month_cache_key', ['grain', 'month', 'direction', 'purpose', 'method', 'branch_id', 'partner_id'], unique=False)
+
+    op.create_table('crm_referral_monthly',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Integer(), nullable=False),
+    sa.Column('direction', sa.String(length=3), nullable=False),
+    sa.Column('partner_id', sa.Integer(), nullable=True),
+    sa.Column('purpose', sa.String(length=60), nullable=False),
+    sa.Column('method', sa.String(length=60), nullable=False),
+    sa.Column('branch_id', sa.Integer(), nullable=True),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['branch_id'], ['crm_branch.id'], name=op.f('fk_crm_referral_monthly_branch_id_crm_branch'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['partner_id'], ['crm_partner.id'], name=op.f('fk_crm_referral_monthly_partner_id_crm_partner'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_referral_monthly')),
+    sa.UniqueConstraint('month', 'direction', 'partner_id', 'purpose', 'method', 'branch_id', name='uq_crm_referral_monthly_key')
+    )
     op.create_table('crm_user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -296,17 +328,20 @@ def upgrade():
     sa.Column('follow_up_due', sa.Date(), nullable=True),
     sa.Column('follow_up_owner_id', sa.Integer(), nullable=True),
     sa.Column('follow_up_done_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('follow_up_done_by_id', sa.Integer(), nullable=True),
     sa.Column('theme', sa.String(length=32), nullable=False),
     sa.Column('phase', sa.String(length=32), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['follow_up_done_by_id'], ['crm_user.id'], name=op.f('fk_crm_interaction_follow_up_done_by_id_crm_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['follow_up_owner_id'], ['crm_user.id'], name=op.f('fk_crm_interaction_follow_up_owner_id_crm_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['owner_id'], ['crm_user.id'], name=op.f('fk_crm_interaction_owner_id_crm_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_interaction'))
     )
     with op.batch_alter_table('crm_interaction', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_crm_interaction_follow_up_due'), ['follow_up_due'], unique=False)
+        batch_op.create_index('ix_crm_interaction_follow_up_open', ['follow_up_owner_id', 'follow_up_done_at', 'follow_up_due'], unique=False)
         batch_op.create_index(batch_op.f('ix_crm_interaction_follow_up_owner_id'), ['follow_up_owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_crm_interaction_occurred_on'), ['occurred_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_crm_interaction_owner_id'), ['owner_id'], unique=False)
@@ -357,6 +392,39 @@ def upgrade():
     with op.batch_alter_table('crm_phase_progress', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_crm_phase_progress_phase'), ['phase'], unique=False)
         batch_op.create_index(batch_op.f('ix_crm_phase_progress_theme'), ['theme'], unique=False)
+
+    op.create_table('crm_referral',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('direction', sa.String(length=3), nullable=False),
+    sa.Column('partner_id', sa.Integer(), nullable=True),
+    sa.Column('purpose', sa.String(length=60), nullable=False),
+    sa.Column('method', sa.String(length=60), nullable=False),
+    sa.Column('audience', sa.String(length=10), nullable=True),
+    sa.Column('language', sa.String(length=10), nullable=True),
+    sa.Column('branch_id', sa.Integer(), nullable=True),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('month', sa.Integer(), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=True),
+    sa.Column('nonce', sa.String(length=64), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('theme', sa.String(length=32), nullable=False),
+    sa.Column('phase', sa.String(length=32), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['branch_id'], ['crm_branch.id'], name=op.f('fk_crm_referral_branch_id_crm_branch'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['partner_id'], ['crm_partner.id'], name=op.f('fk_crm_referral_partner_id_crm_partner'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['staff_id'], ['crm_user.id'], name=op.f('fk_crm_referral_staff_id_crm_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_referral')),
+    sa.UniqueConstraint('nonce', name=op.f('uq_crm_referral_nonce'))
+    )
+    with op.batch_alter_table('crm_referral', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_referral_branch_id'), ['branch_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_referral_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_referral_partner_id'), ['partner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_referral_phase'), ['phase'], unique=False)
+        batch_op.create_index('ix_crm_referral_staff_created', ['staff_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_crm_referral_stats', ['month', 'direction', 'purpose', 'method', 'branch_id', 'partner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_referral_theme'), ['theme'], unique=False)
 
     op.create_table('crm_scan_questionnaire',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -660,6 +728,16 @@ def downgrade():
 
     op.drop_table('crm_step_check')
     op.drop_table('crm_scan_questionnaire')
+    with op.batch_alter_table('crm_referral', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_referral_theme'))
+        batch_op.drop_index('ix_crm_referral_stats')
+        batch_op.drop_index('ix_crm_referral_staff_created')
+        batch_op.drop_index(batch_op.f('ix_crm_referral_phase'))
+        batch_op.drop_index(batch_op.f('ix_crm_referral_partner_id'))
+        batch_op.drop_index(batch_op.f('ix_crm_referral_created_at'))
+        batch_op.drop_index(batch_op.f('ix_crm_referral_branch_id'))
+
+    op.drop_table('crm_referral')
     with op.batch_alter_table('crm_phase_progress', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_crm_phase_progress_theme'))
         batch_op.drop_index(batch_op.f('ix_crm_phase_progress_phase'))
@@ -679,6 +757,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_crm_interaction_owner_id'))
         batch_op.drop_index(batch_op.f('ix_crm_interaction_occurred_on'))
         batch_op.drop_index(batch_op.f('ix_crm_interaction_follow_up_owner_id'))
+        batch_op.drop_index('ix_crm_interaction_follow_up_open')
         batch_op.drop_index(batch_op.f('ix_crm_interaction_follow_up_due'))
 
     op.drop_table('crm_interaction')
@@ -718,6 +797,11 @@ def downgrade():
 
     op.drop_table('crm_agreement')
     op.drop_table('crm_user')
+    op.drop_table('crm_referral_monthly')
+    with op.batch_alter_table('crm_referral_month_cache', schema=None) as batch_op:
+        batch_op.drop_index('ix_crm_referral_month_cache_key')
+
+    op.drop_table('crm_referral_month_cache')
     with op.batch_alter_table('crm_affiliation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_crm_affiliation_partner_id'))
         batch_op.drop_index(batch_op.f('ix_crm_affiliation_contact_id'))

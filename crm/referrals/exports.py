@@ -1,0 +1,76 @@
+"""The figures and the anonymous rows of the referral log as tables (pandas) for CSV/XLSX."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from crm.admin.models import Branch
+from crm.admin.services import choices
+from crm.db import db
+from crm.network.models import Partner
+from crm.referrals.models import Referral
+from crm.referrals.services import labels
+from crm.referrals.stats import Stats, StatsFilter, _where, change_percent, month_label
+from crm.web import local_tz
+
+MAX_ROWS = 500_000
+def _local_date(moment: datetime) -> date:
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(local_tz()).date()
+
+
+def figures_frame(stats: Stats) -> pd.DataFrame:
+    """Every figure of the statistics page in one long table: part, what, month, count."""
+    period = stats.filter.label
+    rows: list[tuple] = []
+    for month, counts, total in stats.month_rows():
+        for (_code, label), n in zip(stats.purposes, counts, strict=True):
+            rows.append(("Per maand en doel", label, month, n))
+        rows.append(("Per maand en doel", "Totaal", month, total))
+    for month, out, inc in stats.direction_rows():
+        rows.append(("Per maand: naar een partner", "Naar een partner", month, out))
+        rows.append(("Per maand: naar de bibliotheek", "Naar de bibliotheek", month, inc))
+    for title, items in (("Per doel", stats.by_purpose), ("Per manier", stats.by_method),
+                         ("Per vestiging", stats.by_branch), ("Per richting", stats.by_direction)):
+        rows.extend((title, label, period, n) for label, n in items)
+    for name, out, inc in stats.by_partner:
+        rows.append(("Per partner: naar de partner", name, period, out))
+        rows.append(("Per partner: naar de bibliotheek", name, period, inc))
+    last_year = stats.filter.last_year().label
+    for label, now, before in stats.comparison:
+        rows.append(("Vergelijking: deze periode", label, period, now))
+        rows.append(("Vergelijking: een jaar eerder", label, last_year, before))
+        rows.append(("Vergelijking: verschil", label, change_percent(now, before), now - before))
+    return pd.DataFrame(rows, columns=["Onderdeel", "Wat", "Periode", "Aantal"])
+
+
+def rows_frame(flt: StatsFilter) -> pd.DataFrame | None:
+    """One row per referral in the period, without staff member, note or exact time.
+
+    None when there are more than ``MAX_ROWS`` (a shorter period is needed).
+    """
+    count = db.session.scalar(select(func.count()).select_from(Referral).where(*_where(Referral, flt)))
+    if count > MAX_ROWS:
+        return None
+    names = labels()
+    kinds = dict(choices("partner_kinds", include_inactive=True))
+    stmt = (
+        select(Referral.created_at, Referral.month, Referral.direction, Partner.name, Partner.kind,
+               Referral.purpose, Referral.method, Referral.audience, Referral.language, Branch.name)
+        .outerjoin(Partner, Partner.id == Referral.partner_id)
+        .outerjoin(Branch, Branch.id == Referral.branch_id)
+        .where(*_where(Referral, flt))
+        .order_by(Referral.created_at)
+    )
+    rows = [
+        (_local_date(r[0]), month_label(r[1]), names["direction"].get(r[2], r[2]), r[3] or "",
+         kinds.get(r[4], r[4] or ""), names["purpose"].get(r[5], r[5]), names["method"].get(r[6], r[6]),
+         names["audience"].get(r[7], "") if r[7] else "", names["language"].get(r[8], "") if r[8] else "",
+         r[9] or "")
+        for r in db.session.execute(stmt)
+    ]
+    return pd.DataFrame(rows, columns=["Datum", "Maand", "Richting", "Partner", "Soort partner", "Doel",
+                                       "Manier", "Voor wie", "Taalachtergrond", "Vestiging"])

@@ -1,0 +1,65 @@
+"""Refuse personal data in the short note of a referral (AVG: the log stays anonymous).
+
+Names cannot be recognised reliably, so the form warns against them; what can be
+recognised is refused: a BSN (nine digits that pass the elfproef), an e-mail address,
+a phone number and a Dutch postcode.
+"""
+
+from __future__ import annotations
+
+import re
+
+EMAIL_RE = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}")
+# A run of digits with the separators people type in numbers (space, dot, dash, slash, brackets).
+NUMBER_RUN_RE = re.compile(r"\+?\d[\d .\-()]*\d")
+# Dates ("12-03-2024", "3/4/25") are no personal data here; taken out before numbers are read.
+DATE_RE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+# 1234 AB / 1234AB / 1234ab. Lower case with a space ("2024 en") is too often a year and a word.
+POSTCODE_RE = re.compile(r"\b[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}\b|\b[1-9]\d{3}(?!sa|sd|ss)[a-z]{2}\b")
+
+WHY = "De verwijzing blijft anoniem: schrijf geen gegevens op waarmee iemand te herkennen is."
+MESSAGES = {
+    "bsn": "Er lijkt een burgerservicenummer (BSN) in de notitie te staan. " + WHY,
+    "email": "Er staat een e-mailadres in de notitie. " + WHY,
+    "phone": "Er lijkt een telefoonnummer in de notitie te staan. " + WHY,
+    "postcode": "Er lijkt een postcode in de notitie te staan. " + WHY,
+}
+
+
+def passes_elfproef(digits: str) -> bool:
+    """The BSN check: 9 digits, sum of d1*9 + d2*8 + … + d8*2 − d9 divisible by 11."""
+    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
+    return (total - int(digits[8])) % 11 == 0
+
+
+def _is_phone(run: str, digits: str) -> bool:
+    if run.startswith("+") or digits.startswith("00"):
+        return 10 <= len(digits) <= 15
+    return digits.startswith("0") and len(digits) == 10
+
+
+def personal_data_kind(text: str | None) -> str | None:
+    """'bsn', 'email', 'phone' or 'postcode' when the text holds that; None when clean."""
+    if not text:
+        return None
+    if EMAIL_RE.search(text):
+        return "email"
+    for match in NUMBER_RUN_RE.finditer(DATE_RE.sub(" ", text)):
+        run = match.group(0)
+        digits = re.sub(r"\D", "", run)
+        if _is_phone(run, digits):
+            return "phone"
+        # A BSN written with separators ("1234.56.782") or standing in a longer run of numbers.
+        chunks = [digits] if len(digits) == 9 else re.findall(r"(?<!\d)\d{9}(?!\d)", run)
+        if any(passes_elfproef(chunk) for chunk in chunks):
+            return "bsn"
+    if POSTCODE_RE.search(text):
+        return "postcode"
+    return None
+
+
+def personal_data_message(text: str | None) -> str | None:
+    kind = personal_data_kind(text)
+    return MESSAGES[kind] if kind else None

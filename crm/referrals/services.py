@@ -1,0 +1,281 @@
+"""Registering, correcting and deleting referrals; the partner picker. Services only flush."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import g, has_request_context
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from crm.admin.models import Branch, Choice
+from crm.admin.services import choices
+from crm.db import db, utcnow
+from crm.network.models import Partner
+from crm.referrals.models import AUDIENCES, DIRECTIONS, LANGUAGES, NOTE_MAX, Referral, ReferralMonthCache
+from crm.referrals.privacy import personal_data_message
+from crm.registry import current_registry
+from crm.roles import ADMIN
+from crm.web import local_tz
+
+PURPOSES_KEY = "referral_purposes"
+METHODS_KEY = "referral_methods"
+STALE_MESSAGE = ("Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw en breng je "
+                 "wijziging dan opnieuw aan.")
+MOST_USED_MONTHS = 3
+
+
+class ReferralError(ValueError):
+    """A rule about referrals was broken; ``field`` names the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class ReferralData:
+    """What the form says about a referral, as plain values."""
+
+    direction: str
+    partner_id: int | None
+    purpose: str
+    method: str
+    audience: str | None = None
+    language: str | None = None
+    branch_id: int | None = None
+    note: str | None = None
+
+
+# -- the two editable lists, read in one query per request ----------------------------------
+def _lists() -> dict[str, list[tuple[str, str, bool]]]:
+    """(code, label, active) of the purposes and methods lists; the defaults until edited."""
+    if has_request_context() and "crm_referral_lists" in g:
+        return g.crm_referral_lists
+    keys = (PURPOSES_KEY, METHODS_KEY)
+    stored: dict[str, list[tuple[str, str, bool]]] = {key: [] for key in keys}
+    for row in db.session.execute(
+        select(Choice.list_key, Choice.code, Choice.label, Choice.active)
+        .where(Choice.list_key.in_(keys)).order_by(Choice.position, Choice.id)
+    ):
+        stored[row.list_key].append((row.code, row.label, bool(row.active)))
+    registry = current_registry()
+    lists = {
+        key: stored[key] or [(code, label, True) for code, label in registry.lists[key].defaults]
+        for key in keys
+    }
+    if has_request_context():
+        g.crm_referral_lists = lists
+    return lists
+
+
+def options(key: str) -> list[tuple[str, str]]:
+    """The active (code, label) pairs of the purposes or methods list, in order."""
+    return [(code, label) for code, label, active in _lists()[key] if active]
+
+
+def label_map(key: str) -> dict[str, str]:
+    """Code → label of every option, also switched-off ones (old referrals keep their label)."""
+    return {code: label for code, label, _active in _lists()[key]}
+
+
+# -- time ----------------------------------------------------------------------------
+def month_key(moment: datetime) -> int:
+    """The local month of a moment as YYYYMM (202611)."""
+    local = moment.astimezone(local_tz())
+    return local.year * 100 + local.month
+
+
+def local_day_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """Start and end of the local day of ``now``, in UTC."""
+    now = now or utcnow()
+    start = now.astimezone(local_tz()).replace(hour=0, minute=0, second=0, microsecond=0)
+    end = start + timedelta(days=1)  # wall-clock arithmetic: right across DST changes
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they are UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# -- checks -------------------------------------------------------------------------
+def check_version(record, submitted: str | int | None) -> None:
+    """Optimistic lock: refuse a save based on an older version of the record (QUALITY 21)."""
+    try:
+        version = int(submitted)
+    except (TypeError, ValueError):
+        version = None
+    if version != record.version:
+        raise ReferralError(STALE_MESSAGE)
+
+
+def _validate(data: ReferralData) -> Partner:
+    """Check the values; returns the partner (kept, so the summary needs no second query)."""
+    if data.direction not in dict(DIRECTIONS):
+        raise ReferralError("Kies of je naar een partner verwijst of dat een partner naar de "
+                            "bibliotheek verwees.", "direction")
+    partner = db.session.get(Partner, data.partner_id) if data.partner_id is not None else None
+    if partner is None:
+        raise ReferralError("Kies een partner uit de lijst.", "partner_id")
+    if data.purpose not in dict(options(PURPOSES_KEY)):
+        raise ReferralError("Kies een doel uit de lijst.", "purpose")
+    if data.method not in dict(options(METHODS_KEY)):
+        raise ReferralError("Kies hoe je hebt verwezen.", "method")
+    if data.audience and data.audience not in dict(AUDIENCES):
+        raise ReferralError("Kies ouder, kind of gezin.", "audience")
+    if data.language and data.language not in dict(LANGUAGES):
+        raise ReferralError("Kies NT1, NT2 of onbekend.", "language")
+    if data.branch_id is not None and db.session.get(Branch, data.branch_id) is None:
+        raise ReferralError("Kies een vestiging uit de lijst.", "branch_id")
+    if data.note and len(data.note) > NOTE_MAX:
+        raise ReferralError(f"Gebruik hoogstens {NOTE_MAX} tekens.", "note")
+    message = personal_data_message(data.note)
+    if message:
+        raise ReferralError(message, "note")
+    return partner
+
+
+def _apply(referral: Referral, data: ReferralData, partner: Partner) -> None:
+    referral.direction = data.direction
+    referral.partner = partner
+    referral.purpose = data.purpose
+    referral.method = data.method
+    referral.audience = data.audience or None
+    referral.language = data.language or None
+    referral.branch_id = data.branch_id
+    referral.note = (data.note or "").strip() or None
+
+
+def drop_cached_month(month: int) -> None:
+    """A referral of a closed month changed: its cached counts no longer hold.
+
+    Referrals of the current month are never cached, so the desk's own-of-today changes
+    skip this; only admins correcting older referrals (and back-dated inserts) reach it.
+    """
+    if month < month_key(utcnow()):
+        db.session.execute(delete(ReferralMonthCache).where(ReferralMonthCache.month == month))
+
+
+# -- writing ------------------------------------------------------------------------
+def find_by_nonce(nonce: str) -> Referral | None:
+    return db.session.scalar(select(Referral).where(Referral.nonce == nonce))
+
+
+def create_referral(
+    data: ReferralData, staff_id: int | None, nonce: str, now: datetime | None = None
+) -> tuple[Referral, bool]:
+    """Store a referral. Returns (referral, created); a form posted twice stores one row.
+
+    The nonce of the form is unique in the table: a second post of the same form finds
+    the first row (or, when both race, hits the unique constraint inside a savepoint).
+    """
+    existing = find_by_nonce(nonce)
+    if existing is not None:
+        return existing, False
+    partner = _validate(data)
+    now = (now or utcnow()).astimezone(UTC)
+    referral = Referral(staff_id=staff_id, nonce=nonce, created_at=now, month=month_key(now))
+    _apply(referral, data, partner)
+    drop_cached_month(referral.month)
+    try:
+        with db.session.begin_nested():
+            db.session.add(referral)
+    except IntegrityError:
+        existing = find_by_nonce(nonce)
+        if existing is None:
+            raise
+        return existing, False
+    return referral, True
+
+
+def update_referral(referral: Referral, data: ReferralData, version) -> Referral:
+    check_version(referral, version)
+    _apply(referral, data, _validate(data))
+    drop_cached_month(referral.month)
+    db.session.flush()
+    return referral
+
+
+def delete_referral(referral: Referral) -> None:
+    drop_cached_month(referral.month)
+    db.session.delete(referral)
+    db.session.flush()
+
+
+# -- reading ------------------------------------------------------------------------
+def is_today(referral: Referral, now: datetime | None = None) -> bool:
+    start, end = local_day_bounds(now)
+    return start <= _aware(referral.created_at) < end
+
+
+def may_change(referral: Referral, account, role: str | None, now: datetime | None = None) -> bool:
+    """Admins may correct any referral; others only their own of today."""
+    if role == ADMIN:
+        return True
+    return account is not None and referral.staff_id == account.id and is_today(referral, now)
+
+
+def todays_referrals(staff_id: int, now: datetime | None = None) -> list[Referral]:
+    start, end = local_day_bounds(now)
+    return list(db.session.scalars(
+        select(Referral)
+        .where(Referral.staff_id == staff_id, Referral.created_at >= start, Referral.created_at < end)
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+    ))
+
+
+def most_used_partner_ids(limit: int = 6, now: datetime | None = None) -> list[int]:
+    """The partners referred to most in the last months (reads the covering index)."""
+    now = now or utcnow()
+    since = month_key(now - timedelta(days=31 * MOST_USED_MONTHS))
+    rows = db.session.execute(
+        select(Referral.partner_id, func.count().label("n"))
+        .where(Referral.month >= since, Referral.partner_id.is_not(None))
+        .group_by(Referral.partner_id)
+        .order_by(func.count().desc(), Referral.partner_id)
+        .limit(limit)
+    )
+    return [r.partner_id for r in rows]
+
+
+def partner_choices(now: datetime | None = None) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(most used, all) partners as (id, name), for the select without JavaScript."""
+    everyone = [(p.id, p.name) for p in db.session.execute(
+        select(Partner.id, Partner.name).order_by(Partner.name)
+    )]
+    names = dict(everyone)
+    top = [(pid, names[pid]) for pid in most_used_partner_ids(now=now) if pid in names]
+    return top, everyone
+
+
+def search_partners(query: str, limit: int = 10, now: datetime | None = None) -> list[dict]:
+    """Partners whose name or place contains ``query``; the most used ones first."""
+    query = (query or "").strip().lower()[:80]
+    stmt = select(Partner.id, Partner.name, Partner.kind, Partner.place)
+    if query:
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        stmt = stmt.where(or_(func.lower(Partner.name).like(pattern, escape="\\"),
+                              func.lower(func.coalesce(Partner.place, "")).like(pattern, escape="\\")))
+    rows = list(db.session.execute(stmt.order_by(Partner.name).limit(200)))
+    rank = {pid: i for i, pid in enumerate(most_used_partner_ids(now=now))}
+    rows.sort(key=lambda r: (rank.get(r.id, len(rank)), r.name.lower()))
+    kinds = dict(choices("partner_kinds", include_inactive=True))
+    return [
+        {"id": r.id, "name": r.name, "kind": kinds.get(r.kind, r.kind), "place": r.place or "",
+         "top": r.id in rank}
+        for r in rows[:limit]
+    ]
+
+
+def labels() -> dict[str, dict[str, str]]:
+    """Code → label for every coded field, for lists and tables."""
+    return {
+        "purpose": label_map(PURPOSES_KEY),
+        "method": label_map(METHODS_KEY),
+        "direction": dict(DIRECTIONS),
+        "audience": dict(AUDIENCES),
+        "language": dict(LANGUAGES),
+    }

@@ -1,0 +1,215 @@
+"""Pages of the referral log: register, today's own list, correct/delete, statistics, exports."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+
+from crm import roles
+from crm.admin.services import branch_choices, choices
+from crm.audit import record_event
+from crm.auth.services import current_account
+from crm.blueprint import bp
+from crm.db import db
+from crm.permissions import allow, current_role, require, staff_only
+from crm.referrals import services
+from crm.referrals.forms import ReferralEditForm, ReferralForm, StatsFilterForm
+from crm.referrals.models import Referral
+from crm.referrals.stats import CHARTS, StatsFilter, change_percent, compute, parse_month
+from crm.web import add_form_error, redirect_next, render_form
+
+registrars = allow(roles.ADMIN, roles.FRONTOFFICE)
+FILTER_KEYS = ("start", "end", "branch", "kind")
+
+
+def filter_args(source) -> dict:
+    return {k: source.get(k) for k in FILTER_KEYS if source.get(k)}
+
+
+# -- the form -----------------------------------------------------------------------
+def prepare_form(form, account=None) -> None:
+    """Fill the choices of a referral form; on a fresh form the defaults and a new nonce."""
+    form.purpose.choices = services.options(services.PURPOSES_KEY)
+    form.method.choices = services.options(services.METHODS_KEY)
+    form.branch_id.choices = branch_choices("Geen vestiging")
+    if request.method == "GET" and hasattr(form, "nonce") and not form.nonce.data:
+        form.nonce.data = secrets.token_urlsafe(24)
+        if account is not None and form.branch_id.data is None:
+            form.branch_id.data = account.branch_id or 0
+
+
+def picker() -> dict:
+    """The partners of the select (most used, everyone); only needed when the form is shown."""
+    top, everyone = services.partner_choices()
+    return {"top": top, "everyone": everyone}
+
+
+def form_data(form) -> services.ReferralData:
+    return services.ReferralData(
+        direction=form.direction.data,
+        partner_id=form.partner_id.data,
+        purpose=form.purpose.data,
+        method=form.method.data,
+        audience=form.audience.data or None,
+        language=form.language.data or None,
+        branch_id=form.branch_id.data,
+        note=form.note.data,
+    )
+
+
+def _summary(referral: Referral) -> str:
+    labels = services.labels()
+    partner = referral.partner.name if referral.partner else "onbekende partner"
+    return " · ".join((partner, labels["purpose"].get(referral.purpose, referral.purpose),
+                       labels["method"].get(referral.method, referral.method)))
+
+
+@bp.route("/verwijzingen/nieuw", methods=["GET", "POST"])
+@registrars
+def referral_new():
+    account = current_account()
+    form = ReferralForm()
+    if form.validate_on_submit():
+        try:
+            referral, created = services.create_referral(
+                form_data(form), account.id if account else None, form.nonce.data
+            )
+        except services.ReferralError as exc:
+            db.session.rollback()
+            add_form_error(form, exc.field, str(exc))
+        else:
+            summary = _summary(referral)  # before the commit expires the loaded rows
+            db.session.commit()
+            if created:
+                flash(f"Verwijzing opgeslagen: {summary}. Je kunt de volgende invullen.", "success")
+            else:
+                flash("Deze verwijzing was al opgeslagen; er is niets dubbel bewaard.", "info")
+            return redirect_next("crm.referral_new")
+    # Choices are only needed to show the form: the services check the posted codes.
+    prepare_form(form, account)
+    return render_form("crm/referrals/new.html", form, **picker())
+
+
+@bp.route("/verwijzingen/partners")
+@registrars
+def referral_partner_search():
+    """JSON for the search-as-you-type partner picker (the page works without it)."""
+    return jsonify({"results": services.search_partners(request.args.get("q", ""))})
+
+
+# -- own referrals of today -------------------------------------------------------------
+@bp.route("/verwijzingen/vandaag")
+@registrars
+def referral_today():
+    account = current_account()
+    referrals = services.todays_referrals(account.id) if account else []
+    return render_template("crm/referrals/today.html", referrals=referrals, labels=services.labels())
+
+
+def _changeable(referral_id: int) -> Referral:
+    referral = db.session.get(Referral, referral_id)
+    if referral is None:
+        abort(404)
+    require(services.may_change(referral, current_account(), current_role()))
+    return referral
+
+
+@bp.route("/verwijzingen/<int:referral_id>", methods=["GET", "POST"])
+@registrars
+def referral_edit(referral_id: int):
+    referral = _changeable(referral_id)
+    form = ReferralEditForm(obj=referral if request.method == "GET" else None)
+    prepare_form(form)
+    if request.method == "GET":
+        form.branch_id.data = referral.branch_id or 0
+    if form.validate_on_submit():
+        try:
+            services.update_referral(referral, form_data(form), form.version.data)
+        except services.ReferralError as exc:
+            db.session.rollback()
+            add_form_error(form, exc.field, str(exc))
+        else:
+            summary = _summary(referral)
+            db.session.commit()
+            flash(f"De verwijzing is verbeterd: {summary}.", "success")
+            return redirect(url_for("crm.referral_today"))
+    return render_form("crm/referrals/edit.html", form, referral=referral, **picker())
+
+
+@bp.route("/verwijzingen/<int:referral_id>/verwijderen", methods=["POST"])
+@registrars
+def referral_delete(referral_id: int):
+    referral = _changeable(referral_id)
+    services.delete_referral(referral)
+    db.session.commit()
+    flash("De verwijzing is verwijderd.", "success")
+    return redirect(url_for("crm.referral_today"))
+
+
+# -- statistics ----------------------------------------------------------------------
+def stats_filter(args) -> tuple[StatsFilterForm, StatsFilter]:
+    form = StatsFilterForm(args)
+    form.branch.choices = branch_choices("Alle vestigingen")
+    form.kind.choices = [("", "Alle soorten")] + choices("partner_kinds")
+    default = StatsFilter.default()
+    start = parse_month(args.get("start")) or default.start
+    end = parse_month(args.get("end")) or default.end
+    if args.get("start") and parse_month(args.get("start")) is None:
+        form.start.errors = ["Vul een maand in als jjjj-mm, bijvoorbeeld 2026-01."]
+    if args.get("end") and parse_month(args.get("end")) is None:
+        form.end.errors = ["Vul een maand in als jjjj-mm, bijvoorbeeld 2026-12."]
+    if start > end:
+        form.end.errors = ["De laatste maand ligt vóór de eerste. Kies een latere maand."]
+        start, end = default.start, default.end
+    branch = form.branch.data if form.branch.data and form.branch.data > 0 else None
+    kind = args.get("kind") or None
+    if kind and kind not in dict(choices("partner_kinds", include_inactive=True)):
+        kind = None
+    return form, StatsFilter(start, end, branch, kind)
+
+
+@bp.route("/verwijzingen/statistiek")
+@staff_only
+def referral_stats():
+    form, flt = stats_filter(request.args)
+    stats = compute(flt)
+    invalid = any(f.errors for f in (form.start, form.end))
+    return render_template(
+        "crm/referrals/stats.html", form=form, stats=stats, flt=flt, charts=CHARTS,
+        query=filter_args(request.args), change=change_percent,
+    ), (422 if invalid else 200)
+
+
+@bp.route("/verwijzingen/statistiek/grafiek/<chart>.svg")
+@staff_only
+def referral_chart(chart: str):
+    if chart not in CHARTS:
+        abort(404)
+    from crm.referrals.charts import chart_svg  # matplotlib loads on first use, not at boot
+
+    _form, flt = stats_filter(request.args)
+    response = Response(chart_svg(chart, compute(flt)), mimetype="image/svg+xml")
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+@bp.route("/verwijzingen/export/<what>.<fmt>", methods=["POST"])
+@staff_only
+def referral_export(what: str, fmt: str):
+    if what not in ("cijfers", "rijen") or fmt not in ("csv", "xlsx"):
+        abort(404)
+    from crm.exports import send_frame  # pandas loads on first use, not at boot
+    from crm.referrals import exports
+
+    _form, flt = stats_filter(request.form)
+    if what == "cijfers":
+        frame = exports.figures_frame(compute(flt))
+    else:
+        frame = exports.rows_frame(flt)
+        if frame is None:
+            flash(f"Dat zijn meer dan {exports.MAX_ROWS:,} verwijzingen. Kies een kortere periode."
+                  .replace(",", "."), "error")
+            return redirect(url_for("crm.referral_stats", **filter_args(request.form)))
+    record_event("export", "crm_referral", fields=[what, fmt], commit=True)
+    return send_frame(frame, f"verwijzingen-{what}", fmt)

@@ -1,0 +1,175 @@
+"""Import of organisations and people: preview, row-by-row errors, all-or-nothing, merge."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from crm.db import db as db_proxy
+from crm.network.models import Contact, Partner
+
+HEADER = "naam;soort;status;plaats;e-mail;telefoon;labels\n"
+
+
+def upload(client, body: bytes, filename: str, kind: str = "organisaties"):
+    return client.post("/import", data={"kind": kind, "file": (io.BytesIO(body), filename)},
+                       content_type="multipart/form-data")
+
+
+def token_of(html: str) -> str:
+    return re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def partners(app):
+    with app.app_context():
+        return db_proxy.session.scalar(select(func.count(Partner.id)))
+
+
+def test_csv_import_preview_then_confirm(app, client, login_as):
+    login_as("specialist")
+    body = (HEADER + "Welzijn Rivierstad;welzijn;actief;Rivierstad;info@welzijn.example;010 123 45 67;vve\n"
+            "Kinderopvang De Ukkepuk;Kinderopvang;;Rivierstad;;;\n").encode()
+    r = upload(client, body, "lijst.csv")
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert "Welzijn Rivierstad" in html and "Alles importeren (2 rijen)" in html
+    assert partners(app) == 0  # preview stores nothing
+    r = client.post("/import/bevestigen", data={"token": token_of(html), "kind": "organisaties"})
+    assert r.status_code == 302
+    with app.app_context():
+        stored = {p.name: p for p in db_proxy.session.scalars(select(Partner))}
+        assert stored["Kinderopvang De Ukkepuk"].kind == "kinderopvang"
+        assert stored["Kinderopvang De Ukkepuk"].status == "prospect"
+        assert stored["Welzijn Rivierstad"].tags == ["vve"]
+    # the parked file is gone: a second confirmation does nothing
+    r = client.post("/import/bevestigen", data={"token": token_of(html), "kind": "organisaties"})
+    assert partners(app) == 2
+
+
+def test_one_bad_row_stores_nothing_and_says_why(app, client, login_as):
+    login_as("specialist")
+    body = (HEADER + "Goed;welzijn;;;;;\n"
+            ";welzijn;;;;;\n"
+            "Onbekend;ruimtevaart;;;;;\n"
+            "Slechte mail;welzijn;;;geen-mail;;\n"
+            "Slechte telefoon;welzijn;;;;12;\n"
+            "Formule;=1+1;;;;;\n").encode()
+    r = upload(client, body, "lijst.csv")
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert "Er is niets opgeslagen: 5 rijen met fouten" in html
+    assert "naam: vul de naam in." in html
+    assert "soort: &#39;ruimtevaart&#39; kennen we niet" in html
+    assert "geen geldig e-mailadres" in html and "geen geldig telefoonnummer" in html
+    assert "bevat een formule" in html
+    assert "Alles importeren" not in html
+    assert partners(app) == 0
+
+
+def test_duplicates_are_merged_unless_asked(app, client, login_as):
+    login_as("specialist")
+    with app.app_context():
+        db_proxy.session.add(Partner(name="Welzijn Rivierstad", kind="welzijn", status="actief",
+                                     place="Rivierstad"))
+        db_proxy.session.commit()
+    body = (HEADER + "welzijn rivierstad;welzijn;;Rivierstad;nieuw@welzijn.example;;\n").encode()
+    html = upload(client, body, "lijst.csv").get_data(as_text=True)
+    assert "Staat al in het systeem" in html
+    client.post("/import/bevestigen", data={"token": token_of(html), "kind": "organisaties"})
+    with app.app_context():
+        stored = db_proxy.session.scalars(select(Partner)).all()
+        assert len(stored) == 1 and stored[0].email == "nieuw@welzijn.example"
+    html = upload(client, body, "lijst.csv").get_data(as_text=True)
+    client.post("/import/bevestigen",
+                data={"token": token_of(html), "kind": "organisaties", "actie-2": "nieuw"})
+    assert partners(app) == 2
+
+
+def test_duplicate_inside_the_file_is_an_error(app, client, login_as):
+    login_as("specialist")
+    body = (HEADER + "A;welzijn;;X;;;\nA;welzijn;;X;;;\n").encode()
+    r = upload(client, body, "lijst.csv")
+    assert r.status_code == 422 and "staat dubbel in het bestand" in r.get_data(as_text=True)
+
+
+def test_xlsx_people_import_links_organisation(app, client, login_as):
+    login_as("specialist")
+    with app.app_context():
+        db_proxy.session.add(Partner(name="Gemeente Rivierstad", kind="gemeente", status="actief"))
+        db_proxy.session.commit()
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Naam", "E-mail", "Organisatie", "Functie", "Positie", "Domeinen", "Invloed", "Belang"])
+    ws.append(["Peter van Dijk", "p@raad.example", "Gemeente Rivierstad", "Raadslid", "Raadslid",
+               "onderwijs, VVE", 4, 2])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    html = upload(client, buffer.getvalue(), "personen.xlsx", "personen").get_data(as_text=True)
+    assert "Alles importeren (1 rijen)" in html or "Alles importeren (1 rij" in html
+    client.post("/import/bevestigen", data={"token": token_of(html), "kind": "personen"})
+    with app.app_context():
+        person = db_proxy.session.scalar(select(Contact))
+        assert person.position == "raadslid" and person.domains == ["onderwijs", "vve"]
+        assert person.influence == 4 and person.affiliations[0].function == "Raadslid"
+
+
+def test_xlsx_with_formula_is_refused(app, client, login_as):
+    login_as("specialist")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["naam", "soort"])
+    ws.append(["=HYPERLINK(\"http://x\",\"klik\")", "welzijn"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    r = upload(client, buffer.getvalue(), "lijst.xlsx")
+    assert r.status_code == 422 and "bevat een formule" in r.get_data(as_text=True)
+    assert partners(app) == 0
+
+
+def test_wrong_files_get_a_dutch_message(app, client, login_as):
+    login_as("specialist")
+    for body, name, message in (
+        (b"%PDF-1.4 ...", "lijst.pdf", "geen CSV of Excel"),
+        (b"PK\x03\x04rommel", "lijst.xlsx", "kan niet gelezen worden"),
+        (b"", "leeg.csv", "Het bestand is leeg"),
+        (b"x" * (6 * 1024 * 1024), "groot.csv", "groter dan 5 MB"),
+    ):
+        r = upload(client, body, name)
+        assert r.status_code == 422, name
+        assert message in r.get_data(as_text=True), name
+    r = client.post("/import", data={"kind": "organisaties"}, content_type="multipart/form-data")
+    assert r.status_code == 422 and "Kies een bestand" in r.get_data(as_text=True)
+
+
+def test_missing_required_column(app, client, login_as):
+    login_as("specialist")
+    r = upload(client, b"naam;plaats\nA;B\n", "lijst.csv")
+    assert r.status_code == 422 and "Deze kolommen ontbreken: soort" in r.get_data(as_text=True)
+
+
+def test_templates_download(client, login_as):
+    login_as("specialist")
+    r = client.get("/import/sjabloon?soort=personen&formaat=csv")
+    assert r.status_code == 200 and "naam;e-mail" in r.data.decode("utf-8-sig")
+    assert client.get("/import/sjabloon?soort=organisaties&formaat=xlsx").status_code == 200
+    assert client.get("/import/sjabloon?soort=iets").status_code == 404
+
+
+def test_someone_else_cannot_confirm_my_import(app, client, login_as):
+    login_as("specialist")
+    html = upload(client, (HEADER + "A;welzijn;;;;;\n").encode(), "lijst.csv").get_data(as_text=True)
+    token = token_of(html)
+    other = app.test_client()
+    login_as("specialist", other)
+    r = other.post("/import/bevestigen", data={"token": token, "kind": "organisaties"})
+    assert r.status_code == 302 and partners(app) == 0
+
+
+def test_csv_with_nul_later_in_file(app, client, login_as):
+    login_as("specialist")
+    body = b"naam;soort\n" + b"A;welzijn\n" * 1000 + b"B\0;welzijn\n"
+    r = upload(client, body, "lijst.csv")
+    assert r.status_code in (200, 422)
