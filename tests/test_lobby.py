@@ -305,7 +305,7 @@ def test_agreement_without_owner_or_date_is_refused(app, client, specialist, lob
 
 
 # -- the brief --------------------------------------------------------------------------------
-def test_brief_shows_everything_and_no_referrals_message(client, specialist, lobby_world):
+def test_brief_shows_everything_with_the_referral_log(client, specialist, lobby_world):
     page = text(client.get(f"/profilering/gesprekken/{lobby_world['meeting_id']}/briefing"))
     for heading in (
         "Aan tafel",
@@ -318,13 +318,25 @@ def test_brief_shows_everything_and_no_referrals_message(client, specialist, lob
     ):
         assert heading in page
     assert "Rivier wethouder" in page and "Verbinder" in page
-    assert "Nog geen verwijzingen geregistreerd" in page
+    assert "In totaal 1 in 12 maanden" in page  # the world's one referral, through the registry
     assert "lobby.css" in page
+
+
+def test_brief_without_a_referral_source(app, client, specialist, lobby_world):
+    registry = app.extensions["crm"].registry
+    source = registry.figures.pop("referrals", None)
+    try:
+        page = text(client.get(f"/profilering/gesprekken/{lobby_world['meeting_id']}/briefing"))
+    finally:
+        if source is not None:
+            registry.add_figures(source)
+    assert "Nog geen verwijzingen geregistreerd." in page and "verwijzingen.svg" not in page
 
 
 def test_brief_shows_referral_figures_from_the_registry(app, client, specialist, lobby_world):
     registry = app.extensions["crm"].registry
     today = date.today()
+    source = registry.figures.get("referrals")
     registry.add_figures(
         Figures("referrals", "Verwijzingen", lambda start, months: {(today.year, today.month): 7})
     )
@@ -336,6 +348,8 @@ def test_brief_shows_referral_figures_from_the_registry(app, client, specialist,
         assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
     finally:
         registry.figures.pop("referrals")
+        if source is not None:
+            registry.add_figures(source)
 
 
 def test_brief_of_the_demo_meeting_is_complete(app, client, specialist):

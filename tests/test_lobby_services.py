@@ -52,6 +52,7 @@ def test_months_back_and_referral_figures(app_ctx):
     assert brief.months_back(date(2026, 11, 25)) == date(2025, 12, 1)
     assert brief.months_back(date(2026, 1, 5), 1) == date(2026, 1, 1)
     registry = app_ctx.extensions["crm"].registry
+    source = registry.figures.pop("referrals", None)
     assert brief.referral_figures(date(2026, 11, 25)) is None
     calls = []
 
@@ -64,6 +65,8 @@ def test_months_back_and_referral_figures(app_ctx):
         label, counts = brief.referral_figures(date(2026, 11, 25))
     finally:
         registry.figures.pop("referrals")
+        if source is not None:
+            registry.add_figures(source)
     assert calls == [(date(2025, 12, 1), 12)]
     assert label == "Verwijzingen" and len(counts) == 12
     assert [(c.year, c.month, c.count) for c in counts if c.count] == [(2026, 1, 4), (2026, 11, 2)]
@@ -241,4 +244,30 @@ def test_friction_hints_cold_people_and_paused_partners(db):
     people, partners = plans.friction_hints(m)
     assert [c.name for c in people] == ["Koude Ambtenaar"]
     assert [p.name for p in partners] == ["Stille partner"]
+    db.session.rollback()
+
+
+def test_referral_log_offers_monthly_figures(app_ctx, db):
+    """The referral package's provider: the real GROUP BY, by calendar month."""
+    import secrets
+
+    from crm.referrals.models import Referral
+
+    partner = Partner(name="JGZ", kind="consultatiebureau")
+    db.session.add(partner)
+    db.session.flush()
+    for year, month in ((2026, 3), (2026, 3), (2026, 10)):
+        db.session.add(
+            Referral(
+                direction="uit",
+                partner_id=partner.id,
+                purpose="taal-lezen",
+                method="folder",
+                month=year * 100 + month,
+                nonce=secrets.token_urlsafe(16),
+            )
+        )
+    db.session.flush()
+    source = app_ctx.extensions["crm"].registry.figures["referrals"]
+    assert source.monthly(date(2025, 12, 1), 12) == {(2026, 3): 2, (2026, 10): 1}
     db.session.rollback()
