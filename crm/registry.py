@@ -107,6 +107,21 @@ class Setting:
     hint: str = ""
 
 
+@dataclass(frozen=True)
+class Figures:
+    """A source of monthly counts that other packages show (e.g. referrals on the lobby brief).
+
+    ``monthly(first_month, months)`` returns ``{(year, month): count}`` for the ``months``
+    calendar months starting at ``first_month`` (a date on the first of a month); months
+    without records may be left out. Counts come from a SQL GROUP BY, never loaded rows.
+    ``key`` names the figures (``"referrals"``); ``label`` is Dutch, for a heading.
+    """
+
+    key: str
+    label: str
+    monthly: Callable[[Any, int], dict[tuple[int, int], int]]
+
+
 @dataclass
 class Registry:
     menu: list[MenuItem] = field(default_factory=list)
@@ -117,6 +132,7 @@ class Registry:
     lists: dict[str, ChoiceList] = field(default_factory=dict)
     purgers: list[Callable[[Any], str]] = field(default_factory=list)
     settings: dict[str, Setting] = field(default_factory=dict)
+    figures: dict[str, Figures] = field(default_factory=dict)
 
     def add_menu_item(self, item: MenuItem) -> None:
         self.menu.append(item)
@@ -144,6 +160,10 @@ class Registry:
         """``purger(now)`` removes records past their retention and returns a Dutch line
         saying what it removed; ``flask crm purge`` runs them all (idempotent)."""
         self.purgers.append(purger)
+
+    def add_figures(self, figures: Figures) -> None:
+        """Offer monthly counts under ``figures.key``; readers get None while nobody offers them."""
+        self.figures[figures.key] = figures
 
     # -- reading ---------------------------------------------------------------
     def menu_for(self, role: str | None) -> list[MenuItem]:

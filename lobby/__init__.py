@@ -1,11 +1,40 @@
 """Profilering bij gemeentelijke gezinsaanpak: municipality, lobbyplan, meetings and the
 one-page brief, pitch, plan van aanpak and evidence."""
 
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy import select
+
 from crm import roles
 from crm.guide import Phase, Theme
-from crm.registry import Instrument, MenuItem, Registry
+from crm.registry import Instrument, MenuItem, PhaseRecords, RecordRef, Registry, StartPanel
 
 URL_PREFIX = "/profilering"
+MODEL_MODULES = ("lobby.models.municipality", "lobby.models.plans", "lobby.models.evidence")
+
+P = Theme.PROFILING
+INSTRUMENTS = (
+    ("profilering", "Overzicht Profilering", "lobby.index", Phase.ORIENTATION),
+    (
+        "fundament",
+        "Fundament checklist (Quickscan, Theory of Change, expertise)",
+        "lobby.fundament_home",
+        Phase.ORIENTATION,
+    ),
+    ("lobbyplan", "Lobbyplan", "lobby.lobbyplan_home", Phase.ORIENTATION),
+    ("gesprek-voorbereiden", "Gesprek met de gemeente voorbereiden", "lobby.meetings", Phase.ORIENTATION),
+    ("elevator-pitch", "Elevator pitch", "lobby.pitches", Phase.CREATION),
+    ("kernboodschap", "Kernboodschap, middelen en cijfers", "lobby.materials", Phase.CREATION),
+    ("plan-van-aanpak", "Plan van aanpak", "lobby.plans", Phase.IMPLEMENTATION),
+    (
+        "bewijslast",
+        "Bewijslast: succesverhalen, cijfers, quotes en foto's",
+        "lobby.evidence_list",
+        Phase.IMPLEMENTATION,
+    ),
+    ("evaluatie", "Evaluatie van de profilering", "lobby.evaluation_home", Phase.EVALUATION),
+)
 
 
 def make_blueprint():
@@ -14,11 +43,75 @@ def make_blueprint():
     return bp
 
 
+def _agreements_panel(user):
+    from lobby.services.meetings import open_agreements_for
+
+    agreements = open_agreements_for(user)
+    if not agreements:
+        return None
+    from datetime import date
+
+    return {"agreements": agreements, "today": date.today()}
+
+
+def _next_meetings_panel(_user):
+    from lobby.services.meetings import coming_meetings
+
+    items = coming_meetings()
+    return {"meetings": items} if items else None
+
+
+def _records(model_name: str, endpoint: str, url_args, label):
+    def query(theme: Theme, phase: Phase):
+        from crm.db import db
+        from lobby import models
+
+        model = getattr(models, model_name)
+        rows = db.session.scalars(
+            select(model).where(model.theme == theme.value, model.phase == phase.value).order_by(model.id)
+        )
+        return [
+            RecordRef(model.label_nl, label(row), url_for(endpoint, **url_args(row)), row.created_at)
+            for row in rows
+        ]
+
+    return PhaseRecords(model_name, query)
+
+
 def register(registry: Registry) -> None:
-    registry.add_menu_item(
-        MenuItem("lobby.index", "Gemeente", roles.STAFF, order=40, active_prefix="lobby.")
+    registry.add_menu_item(MenuItem("lobby.index", "Gemeente", roles.STAFF, order=40, active_prefix="lobby."))
+    for key, label, endpoint, phase in INSTRUMENTS:
+        registry.add_instrument(Instrument(key, label, endpoint, P, phase))
+    for source in (
+        _records("Municipality", "lobby.municipality", lambda r: {"municipality_id": r.id}, lambda r: r.name),
+        _records(
+            "LobbyPlan",
+            "lobby.lobbyplan",
+            lambda r: {"municipality_id": r.municipality_id},
+            lambda r: f"Lobbyplan {r.municipality.name}",
+        ),
+        _records("Meeting", "lobby.meeting", lambda r: {"meeting_id": r.id}, lambda r: r.title),
+        _records("PitchVersion", "lobby.pitch", lambda r: {"pitch_id": r.id}, lambda r: r.title),
+        _records("ActionPlan", "lobby.plan", lambda r: {"action_plan_id": r.id}, lambda r: r.title),
+        _records("Evidence", "lobby.evidence_edit", lambda r: {"evidence_id": r.id}, lambda r: r.title),
+        _records(
+            "Evaluation",
+            "lobby.evaluation_edit",
+            lambda r: {"evaluation_id": r.id},
+            lambda r: f"Evaluatie {r.municipality.name}",
+        ),
+    ):
+        registry.add_phase_records(source)
+    registry.add_panel(
+        StartPanel(
+            "lobby-agreements", "lobby/panels/agreements.html", roles.STAFF, _agreements_panel, order=20
+        )
     )
-    registry.add_instrument(
-        Instrument("profilering", "Overzicht Profilering", "lobby.index",
-                   Theme.PROFILING, Phase.ORIENTATION)
+    registry.add_panel(
+        StartPanel(
+            "lobby-meetings", "lobby/panels/meetings.html", roles.STAFF, _next_meetings_panel, order=21
+        )
     )
+    from lobby.demo import seed_demo
+
+    registry.add_demo_seeder(seed_demo)

@@ -13,9 +13,10 @@ from crm.guide import Phase, Theme
 from crm.referrals.demo import seed_referrals
 from crm.referrals.models import Referral
 from crm.referrals.services import month_key
-from crm.referrals.stats import StatsFilter, compute, purge_referrals
+from crm.referrals.stats import StatsFilter, add_months, compute, purge_referrals
 from crm.registry import (
     ChoiceList,
+    Figures,
     Instrument,
     MenuItem,
     PhaseRecords,
@@ -73,6 +74,16 @@ def _phase_records(theme: Theme, phase: Phase) -> list[RecordRef]:
                       url_for("crm.referral_stats"))]
 
 
+def monthly_figures(first_month, months: int) -> dict[tuple[int, int], int]:
+    """Referrals per calendar month (both directions), for other packages through the registry
+    (the lobby brief shows the last 12 months); the same GROUP BY as the statistics page."""
+    from crm.referrals.stats import _grouped
+
+    start = first_month.year * 100 + first_month.month
+    counts = _grouped(StatsFilter(start, add_months(start, months - 1)), "month")
+    return {(key // 100, key % 100): n for (key,), n in counts.items()}
+
+
 def register(registry: Registry) -> None:
     registry.add_list(ChoiceList(
         "referral_purposes", "Doelen van verwijzingen", PURPOSES,
@@ -105,5 +116,6 @@ def register(registry: Registry) -> None:
         Referral.default_theme, Referral.default_phase,
     ))
     registry.add_phase_records(PhaseRecords("verwijzingen", _phase_records))
+    registry.add_figures(Figures("referrals", "Verwijzingen", monthly_figures))
     registry.add_purger(purge_referrals)
     registry.add_demo_seeder(seed_referrals)

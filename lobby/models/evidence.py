@@ -1,0 +1,127 @@
+"""The elevator pitch, the supporting materials and the evidence (bewijslast)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from crm.db import Base, PhaseMixin, TimestampMixin, VersionedMixin
+from crm.guide import Phase, Theme
+
+#: Speaking rate used for the timer view: about 130 words a minute.
+WORDS_PER_MINUTE = 130
+
+
+class PitchVersion(PhaseMixin, TimestampMixin, Base):
+    """One version of the elevator pitch; exactly one is current."""
+
+    __tablename__ = "crm_lobby_pitch"
+    label_nl = "elevator pitch"
+    default_theme = Theme.PROFILING
+    default_phase = Phase.CREATION
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("crm_user.id", ondelete="SET NULL"))
+    current: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+    author = relationship("User")
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def seconds(self) -> int:
+        return round(self.word_count * 60 / WORDS_PER_MINUTE)
+
+
+MATERIAL_KINDS = (
+    ("folder", "Folder"),
+    ("presentatie", "Presentatie"),
+    ("praatplaat", "Praatplaat"),
+    ("overzicht", "Overzicht van activiteiten"),
+    ("anders", "Anders"),
+)
+
+
+class Material(PhaseMixin, TimestampMixin, Base):
+    """A supporting material that carries the kernboodschap (creatie stap 2)."""
+
+    __tablename__ = "crm_lobby_material"
+    label_nl = "ondersteunend middel"
+    default_theme = Theme.PROFILING
+    default_phase = Phase.CREATION
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(500))
+    note: Mapped[str | None] = mapped_column(Text)
+    # An optional file (folder, presentation), checked by content and always served as a download.
+    file_name: Mapped[str | None] = mapped_column(String(120))
+    file_type: Mapped[str | None] = mapped_column(String(120))
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    file_data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+
+    @property
+    def kind_label(self) -> str:
+        return dict(MATERIAL_KINDS).get(self.kind, self.kind)
+
+
+EVIDENCE_KINDS = (
+    ("cijfer", "Cijfer"),
+    ("quote", "Quote"),
+    ("foto", "Foto"),
+    ("verhaal", "Verhaal uit de praktijk"),
+)
+EVIDENCE_KIND_LABELS = dict(EVIDENCE_KINDS)
+
+
+class Evidence(PhaseMixin, VersionedMixin, TimestampMixin, Base):
+    """A success story as a figure, quote or photo, with its source and permission to use."""
+
+    __tablename__ = "crm_lobby_evidence"
+    label_nl = "bewijslast"
+    default_theme = Theme.PROFILING
+    default_phase = Phase.IMPLEMENTATION
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str | None] = mapped_column(Text)
+    occurred_on: Mapped[date] = mapped_column(Date, index=True)
+    source: Mapped[str] = mapped_column(String(300))
+    permission: Mapped[bool] = mapped_column(Boolean, default=False)  # may we use it outside?
+    permission_note: Mapped[str | None] = mapped_column(String(300))
+
+    image = relationship(
+        "EvidenceImage", uselist=False, back_populates="evidence", cascade="all, delete-orphan"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return EVIDENCE_KIND_LABELS.get(self.kind, self.kind)
+
+
+class EvidenceImage(TimestampMixin, Base):
+    """The photo of a piece of evidence, stored in the database (checked by content)."""
+
+    __tablename__ = "crm_lobby_evidence_image"
+    label_nl = "foto bij bewijslast"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(
+        ForeignKey("crm_lobby_evidence.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    content_type: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+
+    evidence = relationship("Evidence", back_populates="image")

@@ -1,0 +1,1 @@
+"""The logic of the lobby pages; only ``flush()``, the view commits once."""

@@ -1,0 +1,297 @@
+"""The elevator pitch, the supporting materials and the evidence with its photos."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import func, or_, select, update
+
+from crm.db import db
+from lobby.models import Evidence, EvidenceImage, Material, PitchVersion
+from lobby.models.evidence import EVIDENCE_KIND_LABELS, MATERIAL_KINDS, WORDS_PER_MINUTE
+from lobby.services.common import LobbyError, check_version, clean
+
+#: Above this many seconds of speech a pitch is "far over one minute".
+PITCH_WARN_SECONDS = 90
+
+#: Image formats accepted for evidence photos, as Pillow names them → (content type, extension).
+IMAGE_FORMATS = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "GIF": ("image/gif", "gif"),
+    "WEBP": ("image/webp", "webp"),
+}
+
+
+# -- pitch ---------------------------------------------------------------------------
+def speaking_time(text: str) -> tuple[int, int]:
+    """(word count, seconds at about 130 words a minute)."""
+    words = len(text.split())
+    return words, round(words * 60 / WORDS_PER_MINUTE)
+
+
+def pitch_warning(text: str) -> str | None:
+    words, seconds = speaking_time(text)
+    if seconds > PITCH_WARN_SECONDS:
+        minutes = f"{seconds / 60:.1f}".replace(".", ",")
+        return (
+            f"Deze pitch heeft {words} woorden: dat is ongeveer {minutes} minuten spreken, "
+            "ver boven de ene minuut van een elevator pitch. Maak hem korter."
+        )
+    return None
+
+
+def pitches() -> list[PitchVersion]:
+    return list(
+        db.session.scalars(
+            select(PitchVersion).order_by(PitchVersion.created_at.desc(), PitchVersion.id.desc())
+        )
+    )
+
+
+def current_pitch() -> PitchVersion | None:
+    return db.session.scalar(
+        select(PitchVersion).where(PitchVersion.current.is_(True)).order_by(PitchVersion.id.desc())
+    )
+
+
+def add_pitch(title: str, text: str, author_id: int | None, make_current: bool) -> PitchVersion:
+    if not clean(text):
+        raise LobbyError("Schrijf de tekst van de pitch.", "text")
+    pitch = PitchVersion(title=clean(title) or "Elevator pitch", text=clean(text), author_id=author_id)
+    db.session.add(pitch)
+    db.session.flush()
+    if make_current or current_pitch() is None:
+        make_pitch_current(pitch)
+    return pitch
+
+
+def make_pitch_current(pitch: PitchVersion) -> None:
+    db.session.execute(update(PitchVersion).where(PitchVersion.id != pitch.id).values(current=False))
+    pitch.current = True
+    db.session.flush()
+
+
+# -- materials -------------------------------------------------------------------------
+def materials() -> list[Material]:
+    return list(db.session.scalars(select(Material).order_by(Material.kind, Material.title)))
+
+
+#: Office formats accepted for materials: a zip whose parts name the application.
+OFFICE_FORMATS = {
+    "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
+    "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+}
+
+
+def check_material_file(data: bytes) -> tuple[str, str]:
+    """(content type, extension) of a PDF, an image, or a PowerPoint/Word file, judged by content."""
+    limit = max_upload_bytes()
+    if len(data) > limit:
+        size = f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")
+        raise LobbyError(
+            f"Het bestand is te groot ({size} MB). Het maximum is {limit // (1024 * 1024)} MB.", "file"
+        )
+    if data.startswith(b"%PDF-"):
+        return "application/pdf", "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, ValueError):
+            names = []
+        if "[Content_Types].xml" in names:
+            for prefix, result in OFFICE_FORMATS.items():
+                if any(name.startswith(prefix) for name in names):
+                    return result
+    try:
+        image = check_image(data)
+    except LobbyError:
+        raise LobbyError(
+            "Dit soort bestand kan niet. Kies een pdf, een PowerPoint- of Word-bestand "
+            "(pptx, docx) of een afbeelding.",
+            "file",
+        ) from None
+    return image.content_type, image.extension
+
+
+def add_material(
+    kind: str, title: str, url: str | None, note: str | None, file_data: bytes | None = None
+) -> Material:
+    if kind not in dict(MATERIAL_KINDS):
+        raise LobbyError("Kies wat voor middel het is.", "kind")
+    if not clean(title):
+        raise LobbyError("Vul de naam van het middel in.", "title")
+    url = clean(url)
+    if url and not (url.startswith("https://") or url.startswith("http://")):
+        raise LobbyError("Een link begint met https:// of http://.", "url")
+    material = Material(kind=kind, title=clean(title), url=url, note=clean(note))
+    if file_data is not None:
+        content_type, extension = check_material_file(file_data)
+        material.file_type, material.file_size, material.file_data = content_type, len(file_data), file_data
+    db.session.add(material)
+    db.session.flush()
+    if file_data is not None:
+        material.file_name = f"middel-{material.id}.{extension}"
+        db.session.flush()
+    return material
+
+
+def delete_material(material: Material) -> None:
+    db.session.delete(material)
+    db.session.flush()
+
+
+# -- evidence ---------------------------------------------------------------------------
+@dataclass
+class EvidenceData:
+    kind: str
+    title: str
+    text: str | None
+    occurred_on: date | None
+    source: str | None
+    permission: bool
+    permission_note: str | None = None
+
+
+@dataclass
+class CheckedImage:
+    content_type: str
+    extension: str
+    width: int
+    height: int
+    data: bytes
+
+
+def max_upload_bytes() -> int:
+    return int(float(current_app.config.get("CRM_MAX_UPLOAD_MB", 5)) * 1024 * 1024)
+
+
+def check_image(data: bytes) -> CheckedImage:
+    """Accept only real images (by content, not name or header) up to the size limit."""
+    limit = max_upload_bytes()
+    if len(data) > limit:
+        size = f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")
+        raise LobbyError(
+            f"De foto is te groot ({size} MB). Het maximum is {limit // (1024 * 1024)} MB.", "image"
+        )
+    if not data:
+        raise LobbyError("Het bestand is leeg. Kies een foto.", "image")
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            fmt = img.format
+            img.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            width, height = img.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise LobbyError(
+            "Dit bestand is geen foto. Kies een JPG-, PNG-, GIF- of WebP-bestand.", "image"
+        ) from None
+    if fmt not in IMAGE_FORMATS:
+        raise LobbyError("Dit soort afbeelding kan niet. Kies een JPG-, PNG-, GIF- of WebP-bestand.", "image")
+    content_type, extension = IMAGE_FORMATS[fmt]
+    return CheckedImage(content_type, extension, width, height, data)
+
+
+def _apply_evidence(evidence: Evidence, data: EvidenceData) -> None:
+    if data.kind not in EVIDENCE_KIND_LABELS:
+        raise LobbyError("Kies wat voor bewijs het is.", "kind")
+    if not clean(data.title):
+        raise LobbyError("Vul een korte titel in.", "title")
+    if data.occurred_on is None:
+        raise LobbyError("Vul de datum in, zoals 3-12-2026.", "occurred_on")
+    if not clean(data.source):
+        raise LobbyError("Vul de bron in: van wie of waar komt dit?", "source")
+    evidence.kind = data.kind
+    evidence.title = clean(data.title)
+    evidence.text = clean(data.text)
+    evidence.occurred_on = data.occurred_on
+    evidence.source = clean(data.source)
+    evidence.permission = bool(data.permission)
+    evidence.permission_note = clean(data.permission_note)
+
+
+def _attach(evidence: Evidence, image: CheckedImage | None) -> None:
+    if image is None:
+        return
+    stored = evidence.image or EvidenceImage()
+    stored.content_type = image.content_type
+    stored.filename = f"bewijs-{evidence.id}.{image.extension}"
+    stored.size, stored.width, stored.height, stored.data = (
+        len(image.data),
+        image.width,
+        image.height,
+        image.data,
+    )
+    evidence.image = stored
+
+
+def create_evidence(data: EvidenceData, image_bytes: bytes | None = None) -> Evidence:
+    image = check_image(image_bytes) if image_bytes is not None else None
+    if data.kind == "foto" and image is None:
+        raise LobbyError("Kies een foto om te uploaden.", "image")
+    evidence = Evidence()
+    _apply_evidence(evidence, data)
+    db.session.add(evidence)
+    db.session.flush()
+    _attach(evidence, image)
+    db.session.flush()
+    return evidence
+
+
+def update_evidence(
+    evidence: Evidence,
+    version,
+    data: EvidenceData,
+    image_bytes: bytes | None = None,
+    remove_image: bool = False,
+) -> None:
+    check_version(evidence, version)
+    image = check_image(image_bytes) if image_bytes is not None else None
+    _apply_evidence(evidence, data)
+    if remove_image and image is None:
+        evidence.image = None
+    _attach(evidence, image)
+    if evidence.kind == "foto" and evidence.image is None:
+        raise LobbyError("Bij een foto hoort een afbeelding. Kies een foto om te uploaden.", "image")
+    db.session.flush()
+
+
+def search_evidence(
+    query: str | None = None, kind: str | None = None, permission_only: bool = False
+) -> list[Evidence]:
+    stmt = select(Evidence).order_by(Evidence.occurred_on.desc(), Evidence.id.desc())
+    query = clean(query)
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Evidence.title).like(like),
+                func.lower(Evidence.text).like(like),
+                func.lower(Evidence.source).like(like),
+            )
+        )
+    if kind in EVIDENCE_KIND_LABELS:
+        stmt = stmt.where(Evidence.kind == kind)
+    if permission_only:
+        stmt = stmt.where(Evidence.permission.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def recent_evidence(limit: int = 3) -> list[Evidence]:
+    return list(
+        db.session.scalars(
+            select(Evidence).order_by(Evidence.occurred_on.desc(), Evidence.id.desc()).limit(limit)
+        )
+    )
+
+
+def delete_evidence(evidence: Evidence) -> None:
+    db.session.delete(evidence)
+    db.session.flush()

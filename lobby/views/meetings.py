@@ -1,0 +1,246 @@
+"""Meetings with the municipality: preparation, the one-page brief, outcome, agreements, mail."""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from crm.audit import record_event
+from crm.auth.models import User
+from crm.auth.services import current_account
+from crm.db import db
+from crm.permissions import staff_only
+from crm.roles import STAFF
+from crm.web import add_form_error, render_form
+from lobby import charts
+from lobby.forms import AgreementForm, MeetingForm, OutcomeForm
+from lobby.models import Meeting, MeetingAgreement, Municipality
+from lobby.services import brief as brief_services
+from lobby.services import meetings as services
+from lobby.services import municipality as municipality_services
+from lobby.services.common import LobbyError
+from lobby.services.evidence import search_evidence
+from lobby.views.blueprint import bp, get_or_404, version_of
+
+EXTRA_QUESTION_ROWS = 2
+
+
+@bp.route("/gesprekken")
+@staff_only
+def meetings():
+    upcoming, past = services.upcoming_and_past(services.meetings())
+    return render_template(
+        "lobby/meetings.html",
+        upcoming=upcoming,
+        past=past,
+        municipalities=municipality_services.municipalities(),
+    )
+
+
+def _meeting_form(municipality: Municipality, meeting: Meeting | None) -> MeetingForm:
+    form = MeetingForm()
+    people = municipality_services.people(municipality)
+    choices = [(p.contact.id, p.contact.name + (f" — {p.function}" if p.function else "")) for p in people]
+    known = {c[0] for c in choices}
+    for contact in meeting.contacts if meeting else []:  # people met who left the municipality
+        if contact.id not in known:
+            choices.append((contact.id, contact.name))
+    form.contact_ids.choices = choices
+    form.evidence_ids.choices = [(e.id, f"{e.kind_label}: {e.title}") for e in search_evidence()[:30]]
+    if meeting is not None:
+        for e in meeting.evidence:
+            if e.id not in dict(form.evidence_ids.choices):
+                form.evidence_ids.choices.append((e.id, f"{e.kind_label}: {e.title}"))
+    if request.method == "GET":
+        if meeting is None:
+            questions = services.default_questions()
+            form.library_role.data = municipality.library_role or ""
+        else:
+            form.process(obj=meeting)
+            version_of(form, meeting)
+            form.library_role.data = meeting.library_role or ""
+            form.contact_ids.data = [c.id for c in meeting.contacts]
+            form.evidence_ids.data = [e.id for e in meeting.evidence]
+            form.goals.data = list(meeting.goals or [])
+            questions = [(q.get("question", ""), q.get("answer", "")) for q in meeting.questions or []]
+        while len(form.questions.entries):
+            form.questions.pop_entry()
+        for question, answer in [*questions, *[("", "")] * EXTRA_QUESTION_ROWS]:
+            form.questions.append_entry({"question": question, "answer": answer})
+    return form
+
+
+def _meeting_data(form: MeetingForm) -> services.MeetingData:
+    return services.MeetingData(
+        title=form.title.data,
+        held_on=form.held_on.data,
+        starts_at=form.starts_at.data,
+        place=form.place.data,
+        contact_ids=form.contact_ids.data,
+        library_people=form.library_people.data,
+        goals=form.goals.data,
+        goals_note=form.goals_note.data,
+        library_role=form.library_role.data,
+        questions=[(e.form.question.data or "", e.form.answer.data or "") for e in form.questions.entries],
+        evidence_ids=form.evidence_ids.data,
+        key_message=form.key_message.data,
+    )
+
+
+@bp.route("/gemeenten/<int:municipality_id>/gesprekken/nieuw", methods=["GET", "POST"])
+@staff_only
+def meeting_new(municipality_id: int):
+    municipality = get_or_404(Municipality, municipality_id)
+    form = _meeting_form(municipality, None)
+    if form.validate_on_submit():
+        try:
+            meeting = services.create_meeting(municipality, _meeting_data(form))
+        except LobbyError as exc:
+            db.session.rollback()
+            add_form_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash(
+                "Het gesprek is opgeslagen. Bekijk de briefing als je klaar bent met voorbereiden.", "success"
+            )
+            return redirect(url_for("lobby.meeting", meeting_id=meeting.id))
+    return render_form("lobby/meeting_form.html", form, municipality=municipality, meeting=None)
+
+
+@bp.route("/gesprekken/<int:meeting_id>/voorbereiden", methods=["GET", "POST"])
+@staff_only
+def meeting_edit(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    form = _meeting_form(meeting.municipality, meeting)
+    if form.validate_on_submit():
+        try:
+            services.update_meeting(meeting, form.version.data, _meeting_data(form))
+        except LobbyError as exc:
+            db.session.rollback()
+            add_form_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash("De voorbereiding is opgeslagen.", "success")
+            return redirect(url_for("lobby.meeting", meeting_id=meeting.id))
+    return render_form("lobby/meeting_form.html", form, municipality=meeting.municipality, meeting=meeting)
+
+
+def _owner_choices() -> list[tuple[int, str]]:
+    users = db.session.scalars(
+        select(User).where(User.active.is_(True), User.role.in_(STAFF)).order_by(User.name)
+    )
+    return [(0, "Iemand buiten de bibliotheek")] + [(u.id, u.name) for u in users]
+
+
+def _render_meeting(meeting: Meeting, outcome_form=None, agreement_form=None):
+    if outcome_form is None:
+        outcome_form = OutcomeForm(obj=meeting)
+        version_of(outcome_form, meeting)
+    if agreement_form is None:
+        agreement_form = AgreementForm()
+        account = current_account()
+        agreement_form.owner_id.choices = _owner_choices()
+        agreement_form.owner_id.data = account.id if account else 0
+    account = current_account()
+    mail = services.follow_up_mail(meeting, account.name if account else None)
+    status = 422 if (outcome_form.errors or agreement_form.errors) else 200
+    return render_template(
+        "lobby/meeting.html",
+        meeting=meeting,
+        outcome_form=outcome_form,
+        agreement_form=agreement_form,
+        people=municipality_services.people(meeting.municipality, only_ids=[c.id for c in meeting.contacts]),
+        mail=mail,
+    ), status
+
+
+@bp.route("/gesprekken/<int:meeting_id>")
+@staff_only
+def meeting(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    record_event("view", Meeting.__tablename__, meeting.id, commit=True)  # shows the people met
+    return _render_meeting(meeting)
+
+
+@bp.route("/gesprekken/<int:meeting_id>/uitkomst", methods=["POST"])
+@staff_only
+def meeting_outcome(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        try:
+            services.save_outcome(meeting, form.version.data, form.outcome.data, form.key_message.data)
+        except LobbyError as exc:
+            db.session.rollback()
+            add_form_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash("De uitkomst is opgeslagen.", "success")
+            return redirect(url_for("lobby.meeting", meeting_id=meeting.id) + "#na-het-gesprek")
+    return _render_meeting(meeting, outcome_form=form)
+
+
+@bp.route("/gesprekken/<int:meeting_id>/afspraken", methods=["POST"])
+@staff_only
+def agreement_add(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    form = AgreementForm()
+    form.owner_id.choices = _owner_choices()
+    if form.validate_on_submit():
+        try:
+            services.add_agreement(
+                meeting, form.description.data, form.owner_id.data, form.owner_name.data, form.due_on.data
+            )
+        except LobbyError as exc:
+            db.session.rollback()
+            add_form_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash("De afspraak is toegevoegd. Wie hem oppakt, ziet hem op de startpagina.", "success")
+            return redirect(url_for("lobby.meeting", meeting_id=meeting.id) + "#afspraken")
+    return _render_meeting(meeting, agreement_form=form)
+
+
+@bp.route("/afspraken/<int:meeting_agreement_id>/klaar", methods=["POST"])
+@staff_only
+def agreement_toggle(meeting_agreement_id: int):
+    agreement = get_or_404(MeetingAgreement, meeting_agreement_id)
+    services.toggle_agreement(agreement)
+    db.session.commit()
+    flash("De afspraak is afgevinkt." if agreement.done_at else "De afspraak staat weer open.", "success")
+    target = request.form.get("next")
+    if target == "start":
+        return redirect(url_for("crm.home"))
+    return redirect(url_for("lobby.meeting", meeting_id=agreement.meeting_id) + "#afspraken")
+
+
+@bp.route("/gesprekken/<int:meeting_id>/briefing")
+@staff_only
+def brief(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    data = brief_services.build_brief(meeting)
+    record_event("view", Meeting.__tablename__, meeting.id, ["briefing"], commit=True)
+    return render_template("lobby/brief.html", brief=data, meeting=meeting)
+
+
+@bp.route("/verwijzingen.svg")
+@staff_only
+def referral_chart():
+    figures = brief_services.referral_figures()
+    counts = [(m.year, m.month, m.count) for m in figures[1]] if figures else []
+    svg = charts.referral_chart_svg(counts)
+    return Response(svg, mimetype="image/svg+xml")
+
+
+@bp.route("/gesprekken/<int:meeting_id>/mail.eml")
+@staff_only
+def meeting_eml(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    account = current_account()
+    draft = services.follow_up_mail(meeting, account.name if account else None)
+    record_event("export", Meeting.__tablename__, meeting.id, ["mail"], commit=True)
+    return Response(
+        draft.eml(account.email if account else None),
+        mimetype="message/rfc822",
+        headers={"Content-Disposition": f'attachment; filename="gesprek-{meeting.id}.eml"'},
+    )

@@ -1,0 +1,188 @@
+"""Plan van aanpak with its actions, and the evaluation (evaluatie stap 1–4)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+
+from crm.db import db
+from crm.permissions import staff_only
+from crm.web import add_form_error, render_form
+from lobby.forms import ActionForm, ActionPlanForm, EvaluationForm
+from lobby.models import ActionPlan, Evaluation, Municipality, PlanAction
+from lobby.models.plans import PLAN_ITEMS
+from lobby.services import municipality as municipality_services
+from lobby.services import plans as services
+from lobby.services.common import LobbyError
+from lobby.services.evidence import current_pitch
+from lobby.views.blueprint import bp, get_or_404, version_of
+
+
+@bp.route("/plan-van-aanpak")
+@staff_only
+def plans():
+    return render_template(
+        "lobby/plans.html", plans=services.plans(), municipalities=municipality_services.municipalities()
+    )
+
+
+def _items(form) -> dict:
+    return {key: getattr(form, key).data for key, _ in PLAN_ITEMS}
+
+
+@bp.route("/gemeenten/<int:municipality_id>/plan-van-aanpak/nieuw", methods=["GET", "POST"])
+@staff_only
+def plan_new(municipality_id: int):
+    municipality = get_or_404(Municipality, municipality_id)
+    form = ActionPlanForm()
+    if request.method == "GET":
+        form.title.data = f"Plan van aanpak {municipality.name} {date.today().year}"
+        form.role.data = municipality.role_label or None
+    if form.validate_on_submit():
+        try:
+            plan = services.create_plan(municipality, form.title.data, _items(form))
+        except LobbyError as exc:
+            db.session.rollback()
+            add_form_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash("Het plan van aanpak is opgeslagen. Voeg nu de acties toe.", "success")
+            return redirect(url_for("lobby.plan", action_plan_id=plan.id))
+    return render_form("lobby/plan_form.html", form, municipality=municipality, plan=None, items=PLAN_ITEMS)
+
+
+@bp.route("/plan-van-aanpak/<int:action_plan_id>")
+@staff_only
+def plan(action_plan_id: int):
+    plan = get_or_404(ActionPlan, action_plan_id)
+    return _render_plan(plan, ActionForm())
+
+
+def _render_plan(plan: ActionPlan, action_form: ActionForm):
+    status = 422 if action_form.errors else 200
+    return render_template(
+        "lobby/plan.html", plan=plan, items=PLAN_ITEMS, action_form=action_form, today=date.today()
+    ), status
+
+
+@bp.route("/plan-van-aanpak/<int:action_plan_id>/bewerken", methods=["GET", "POST"])
+@staff_only
+def plan_edit(action_plan_id: int):
+    plan = get_or_404(ActionPlan, action_plan_id)
+    form = ActionPlanForm(obj=plan if request.method == "GET" else None)
+    if request.method == "GET":
+        version_of(form, plan)
+    if form.validate_on_submit():
+        try:
+            services.update_plan(plan, form.version.data, form.title.data, _items(form))
+        except LobbyError as exc:
+            db.session.rollback()
+            add_form_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash("Het plan van aanpak is opgeslagen.", "success")
+            return redirect(url_for("lobby.plan", action_plan_id=plan.id))
+    return render_form(
+        "lobby/plan_form.html", form, municipality=plan.municipality, plan=plan, items=PLAN_ITEMS
+    )
+
+
+@bp.route("/plan-van-aanpak/<int:action_plan_id>/acties", methods=["POST"])
+@staff_only
+def action_add(action_plan_id: int):
+    plan = get_or_404(ActionPlan, action_plan_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.add_action(plan, form.description.data, form.owner.data, form.due_on.data)
+        except LobbyError as exc:
+            db.session.rollback()
+            add_form_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash("De actie is toegevoegd.", "success")
+            return redirect(url_for("lobby.plan", action_plan_id=plan.id) + "#acties")
+    return _render_plan(plan, form)
+
+
+@bp.route("/acties/<int:plan_action_id>/klaar", methods=["POST"])
+@staff_only
+def action_toggle(plan_action_id: int):
+    action = get_or_404(PlanAction, plan_action_id)
+    services.toggle_action(action)
+    db.session.commit()
+    flash("De actie is afgevinkt." if action.done else "De actie staat weer open.", "success")
+    return redirect(url_for("lobby.plan", action_plan_id=action.plan_id) + "#acties")
+
+
+# -- evaluation --------------------------------------------------------------------------
+def _render_evaluation(municipality: Municipality, form: EvaluationForm, evaluation: Evaluation | None):
+    valuable, not_valuable, open_ = services.contact_evaluations(municipality)
+    cold, paused = services.friction_hints(municipality)
+    return render_form(
+        "lobby/evaluation.html",
+        form,
+        municipality=municipality,
+        evaluation=evaluation,
+        evaluations=services.evaluations(municipality),
+        plans=services.plans(municipality),
+        pitch=current_pitch(),
+        valuable=valuable,
+        not_valuable=not_valuable,
+        unjudged=open_,
+        cold=cold,
+        paused=paused,
+    )
+
+
+@bp.route("/gemeenten/<int:municipality_id>/evaluatie", methods=["GET", "POST"])
+@staff_only
+def evaluation(municipality_id: int):
+    municipality = get_or_404(Municipality, municipality_id)
+    form = EvaluationForm()
+    if request.method == "GET":
+        form.evaluated_on.data = date.today()
+    if form.validate_on_submit():
+        try:
+            saved = services.save_evaluation(
+                municipality,
+                None,
+                None,
+                form.evaluated_on.data,
+                {k: getattr(form, k).data for k in services.EVALUATION_FIELDS},
+            )
+        except LobbyError as exc:
+            db.session.rollback()
+            add_form_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash("De evaluatie is opgeslagen.", "success")
+            return redirect(url_for("lobby.evaluation_edit", evaluation_id=saved.id))
+    return _render_evaluation(municipality, form, None)
+
+
+@bp.route("/evaluaties/<int:evaluation_id>", methods=["GET", "POST"])
+@staff_only
+def evaluation_edit(evaluation_id: int):
+    evaluation = get_or_404(Evaluation, evaluation_id)
+    form = EvaluationForm(obj=evaluation if request.method == "GET" else None)
+    if request.method == "GET":
+        version_of(form, evaluation)
+    if form.validate_on_submit():
+        try:
+            services.save_evaluation(
+                evaluation.municipality,
+                evaluation,
+                form.version.data,
+                form.evaluated_on.data,
+                {k: getattr(form, k).data for k in services.EVALUATION_FIELDS},
+            )
+        except LobbyError as exc:
+            db.session.rollback()
+            add_form_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash("De evaluatie is opgeslagen.", "success")
+            return redirect(url_for("lobby.evaluation_edit", evaluation_id=evaluation.id))
+    return _render_evaluation(evaluation.municipality, form, evaluation)
