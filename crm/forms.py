@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import FieldList, FormField, HiddenField
+from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 
@@ -26,7 +27,13 @@ class BaseForm(FlaskForm):
     class Meta:
         locales = ["nl_NL", "nl"]
 
+        def get_translations(self, form):
+            # Flask-WTF only translates through Flask-Babel; use WTForms' own Dutch messages.
+            return get_translations(self.locales)
+
         def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, FieldList | FormField):
+                return unbound_field.bind(form=form, **options)  # these take no filters
             filters = list(unbound_field.kwargs.get("filters", []))
             if clean_text not in filters:
                 filters.append(clean_text)

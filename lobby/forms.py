@@ -98,15 +98,6 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 # -- municipality ---------------------------------------------------------------------
-class _CompositeSafeForm(VersionedForm):
-    """A versioned form with FieldList/FormField members: those take no filters (WTForms refuses
-    them), so the core's text-cleaning filter is only bound to plain fields."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            if unbound_field.field_class in (FieldList, FormField):
-                return unbound_field.bind(form=form, **options)
-            return super().bind_field(form, unbound_field, options)
 
 
 class _ProfileFields:
@@ -179,7 +170,7 @@ class _FundamentItem(Form):
 def _fundament_form():
     attrs = {key: FormField(_FundamentItem, label) for key, label in FUNDAMENT_ITEMS}
     attrs["submit"] = SubmitField("Checklist opslaan")
-    return type("FundamentForm", (_CompositeSafeForm,), attrs)
+    return type("FundamentForm", (VersionedForm,), attrs)
 
 
 FundamentForm = _fundament_form()
@@ -193,7 +184,7 @@ class _PlanItem(Form):
 def _lobbyplan_form():
     attrs = {key: FormField(_PlanItem, label) for key, label in LOBBYPLAN_ITEMS}
     attrs["submit"] = SubmitField("Lobbyplan opslaan")
-    return type("LobbyPlanForm", (_CompositeSafeForm,), attrs)
+    return type("LobbyPlanForm", (VersionedForm,), attrs)
 
 
 LobbyPlanForm = _lobbyplan_form()
@@ -205,7 +196,7 @@ class QuestionForm(Form):
     answer = TextAreaField("Ons antwoord", validators=[max_length(3000)])
 
 
-class MeetingForm(_CompositeSafeForm):
+class MeetingForm(VersionedForm):
     title = StringField("Onderwerp", validators=[required("een onderwerp"), max_length(200)])
     held_on = NlDateField(
         "Datum", description=DATE_HINT, validators=[required_date("de datum van het gesprek")]

@@ -1,9 +1,9 @@
 # ruff: noqa
 """initial schema
 
-Revision ID: 3cfd6fcec689
+Revision ID: 7aee0e81f528
 Revises: 
-Create Date: 2026-11-25 20:11:13.343917
+Create Date: 2026-11-25 20:35:31.092150
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '3cfd6fcec689'
+revision = '7aee0e81f528'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -86,6 +86,48 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_crm_contact_phase'), ['phase'], unique=False)
         batch_op.create_index(batch_op.f('ix_crm_contact_theme'), ['theme'], unique=False)
 
+    op.create_table('crm_lobby_evidence',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('text', sa.Text(), nullable=True),
+    sa.Column('occurred_on', sa.Date(), nullable=False),
+    sa.Column('source', sa.String(length=300), nullable=False),
+    sa.Column('permission', sa.Boolean(), nullable=False),
+    sa.Column('permission_note', sa.String(length=300), nullable=True),
+    sa.Column('theme', sa.String(length=32), nullable=False),
+    sa.Column('phase', sa.String(length=32), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_lobby_evidence'))
+    )
+    with op.batch_alter_table('crm_lobby_evidence', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_lobby_evidence_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_evidence_occurred_on'), ['occurred_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_evidence_phase'), ['phase'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_evidence_theme'), ['theme'], unique=False)
+
+    op.create_table('crm_lobby_material',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('file_name', sa.String(length=120), nullable=True),
+    sa.Column('file_type', sa.String(length=120), nullable=True),
+    sa.Column('file_size', sa.Integer(), nullable=True),
+    sa.Column('file_data', sa.LargeBinary(), nullable=True),
+    sa.Column('theme', sa.String(length=32), nullable=False),
+    sa.Column('phase', sa.String(length=32), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_lobby_material'))
+    )
+    with op.batch_alter_table('crm_lobby_material', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_lobby_material_phase'), ['phase'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_material_theme'), ['theme'], unique=False)
+
     op.create_table('crm_login_attempt',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('account_key', sa.String(length=64), nullable=False),
@@ -149,6 +191,49 @@ def upgrade():
     with op.batch_alter_table('crm_affiliation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_crm_affiliation_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_crm_affiliation_partner_id'), ['partner_id'], unique=False)
+
+    op.create_table('crm_lobby_evidence_image',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('evidence_id', sa.Integer(), nullable=False),
+    sa.Column('content_type', sa.String(length=40), nullable=False),
+    sa.Column('filename', sa.String(length=120), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['evidence_id'], ['crm_lobby_evidence.id'], name=op.f('fk_crm_lobby_evidence_image_evidence_id_crm_lobby_evidence'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_lobby_evidence_image'))
+    )
+    with op.batch_alter_table('crm_lobby_evidence_image', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_lobby_evidence_image_evidence_id'), ['evidence_id'], unique=True)
+
+    op.create_table('crm_lobby_municipality',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('partner_id', sa.Integer(), nullable=False),
+    sa.Column('cbs_code', sa.String(length=10), nullable=True),
+    sa.Column('college', sa.Text(), nullable=True),
+    sa.Column('coalition_goals', sa.Text(), nullable=True),
+    sa.Column('lea', sa.Text(), nullable=True),
+    sa.Column('regional_plan', sa.Text(), nullable=True),
+    sa.Column('contact_municipality', sa.String(length=120), nullable=True),
+    sa.Column('library_role', sa.String(length=20), nullable=True),
+    sa.Column('expectations', sa.Text(), nullable=True),
+    sa.Column('key_message', sa.Text(), nullable=True),
+    sa.Column('fundament', sa.JSON(), nullable=True),
+    sa.Column('theme', sa.String(length=32), nullable=False),
+    sa.Column('phase', sa.String(length=32), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['partner_id'], ['crm_partner.id'], name=op.f('fk_crm_lobby_municipality_partner_id_crm_partner'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_lobby_municipality'))
+    )
+    with op.batch_alter_table('crm_lobby_municipality', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_lobby_municipality_partner_id'), ['partner_id'], unique=True)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_municipality_phase'), ['phase'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_municipality_theme'), ['theme'], unique=False)
 
     op.create_table('crm_referral_month_cache',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -348,6 +433,134 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_crm_interaction_phase'), ['phase'], unique=False)
         batch_op.create_index(batch_op.f('ix_crm_interaction_theme'), ['theme'], unique=False)
 
+    op.create_table('crm_lobby_action_plan',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('municipality_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('audience', sa.Text(), nullable=True),
+    sa.Column('goals', sa.Text(), nullable=True),
+    sa.Column('role', sa.Text(), nullable=True),
+    sa.Column('story', sa.Text(), nullable=True),
+    sa.Column('internal', sa.Text(), nullable=True),
+    sa.Column('external', sa.Text(), nullable=True),
+    sa.Column('needs', sa.Text(), nullable=True),
+    sa.Column('actions_text', sa.Text(), nullable=True),
+    sa.Column('planning', sa.Text(), nullable=True),
+    sa.Column('theme', sa.String(length=32), nullable=False),
+    sa.Column('phase', sa.String(length=32), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['municipality_id'], ['crm_lobby_municipality.id'], name=op.f('fk_crm_lobby_action_plan_municipality_id_crm_lobby_municipality'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_lobby_action_plan'))
+    )
+    with op.batch_alter_table('crm_lobby_action_plan', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_lobby_action_plan_municipality_id'), ['municipality_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_action_plan_phase'), ['phase'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_action_plan_theme'), ['theme'], unique=False)
+
+    op.create_table('crm_lobby_evaluation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('municipality_id', sa.Integer(), nullable=False),
+    sa.Column('evaluated_on', sa.Date(), nullable=False),
+    sa.Column('plan_review', sa.Text(), nullable=True),
+    sa.Column('contacts_review', sa.Text(), nullable=True),
+    sa.Column('friction', sa.Text(), nullable=True),
+    sa.Column('materials_review', sa.Text(), nullable=True),
+    sa.Column('focus', sa.Text(), nullable=True),
+    sa.Column('theme', sa.String(length=32), nullable=False),
+    sa.Column('phase', sa.String(length=32), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['municipality_id'], ['crm_lobby_municipality.id'], name=op.f('fk_crm_lobby_evaluation_municipality_id_crm_lobby_municipality'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_lobby_evaluation'))
+    )
+    with op.batch_alter_table('crm_lobby_evaluation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_lobby_evaluation_municipality_id'), ['municipality_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_evaluation_phase'), ['phase'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_evaluation_theme'), ['theme'], unique=False)
+
+    op.create_table('crm_lobby_key_figure',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('municipality_id', sa.Integer(), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('value', sa.String(length=40), nullable=False),
+    sa.Column('unit', sa.String(length=40), nullable=True),
+    sa.Column('source', sa.String(length=300), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['municipality_id'], ['crm_lobby_municipality.id'], name=op.f('fk_crm_lobby_key_figure_municipality_id_crm_lobby_municipality'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_lobby_key_figure'))
+    )
+    with op.batch_alter_table('crm_lobby_key_figure', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_lobby_key_figure_municipality_id'), ['municipality_id'], unique=False)
+
+    op.create_table('crm_lobby_meeting',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('municipality_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('starts_at', sa.Time(), nullable=True),
+    sa.Column('place', sa.String(length=200), nullable=True),
+    sa.Column('library_people', sa.String(length=300), nullable=True),
+    sa.Column('goals', sa.JSON(), nullable=True),
+    sa.Column('goals_note', sa.Text(), nullable=True),
+    sa.Column('library_role', sa.String(length=20), nullable=True),
+    sa.Column('questions', sa.JSON(), nullable=True),
+    sa.Column('outcome', sa.Text(), nullable=True),
+    sa.Column('key_message', sa.Text(), nullable=True),
+    sa.Column('theme', sa.String(length=32), nullable=False),
+    sa.Column('phase', sa.String(length=32), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['municipality_id'], ['crm_lobby_municipality.id'], name=op.f('fk_crm_lobby_meeting_municipality_id_crm_lobby_municipality'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_lobby_meeting'))
+    )
+    with op.batch_alter_table('crm_lobby_meeting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_lobby_meeting_held_on'), ['held_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_meeting_municipality_id'), ['municipality_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_meeting_phase'), ['phase'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_meeting_theme'), ['theme'], unique=False)
+
+    op.create_table('crm_lobby_pitch',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('current', sa.Boolean(), nullable=False),
+    sa.Column('theme', sa.String(length=32), nullable=False),
+    sa.Column('phase', sa.String(length=32), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['crm_user.id'], name=op.f('fk_crm_lobby_pitch_author_id_crm_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_lobby_pitch'))
+    )
+    with op.batch_alter_table('crm_lobby_pitch', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_lobby_pitch_current'), ['current'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_pitch_phase'), ['phase'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_pitch_theme'), ['theme'], unique=False)
+
+    op.create_table('crm_lobby_plan',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('municipality_id', sa.Integer(), nullable=False),
+    sa.Column('items', sa.JSON(), nullable=True),
+    sa.Column('theme', sa.String(length=32), nullable=False),
+    sa.Column('phase', sa.String(length=32), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['municipality_id'], ['crm_lobby_municipality.id'], name=op.f('fk_crm_lobby_plan_municipality_id_crm_lobby_municipality'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_lobby_plan'))
+    )
+    with op.batch_alter_table('crm_lobby_plan', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_lobby_plan_municipality_id'), ['municipality_id'], unique=True)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_plan_phase'), ['phase'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_plan_theme'), ['theme'], unique=False)
+
     op.create_table('crm_login_session',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -543,6 +756,60 @@ def upgrade():
     with op.batch_alter_table('crm_interaction_partner', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_crm_interaction_partner_partner_id'), ['partner_id'], unique=False)
 
+    op.create_table('crm_lobby_agreement',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=True),
+    sa.Column('owner_name', sa.String(length=120), nullable=True),
+    sa.Column('due_on', sa.Date(), nullable=True),
+    sa.Column('done_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['meeting_id'], ['crm_lobby_meeting.id'], name=op.f('fk_crm_lobby_agreement_meeting_id_crm_lobby_meeting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['owner_id'], ['crm_user.id'], name=op.f('fk_crm_lobby_agreement_owner_id_crm_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_lobby_agreement'))
+    )
+    with op.batch_alter_table('crm_lobby_agreement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_lobby_agreement_due_on'), ['due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_agreement_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crm_lobby_agreement_owner_id'), ['owner_id'], unique=False)
+
+    op.create_table('crm_lobby_meeting_contact',
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['crm_contact.id'], name=op.f('fk_crm_lobby_meeting_contact_contact_id_crm_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['crm_lobby_meeting.id'], name=op.f('fk_crm_lobby_meeting_contact_meeting_id_crm_lobby_meeting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('meeting_id', 'contact_id', name=op.f('pk_crm_lobby_meeting_contact'))
+    )
+    with op.batch_alter_table('crm_lobby_meeting_contact', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_lobby_meeting_contact_contact_id'), ['contact_id'], unique=False)
+
+    op.create_table('crm_lobby_meeting_evidence',
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('evidence_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['evidence_id'], ['crm_lobby_evidence.id'], name=op.f('fk_crm_lobby_meeting_evidence_evidence_id_crm_lobby_evidence'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['crm_lobby_meeting.id'], name=op.f('fk_crm_lobby_meeting_evidence_meeting_id_crm_lobby_meeting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('meeting_id', 'evidence_id', name=op.f('pk_crm_lobby_meeting_evidence'))
+    )
+    with op.batch_alter_table('crm_lobby_meeting_evidence', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_lobby_meeting_evidence_evidence_id'), ['evidence_id'], unique=False)
+
+    op.create_table('crm_lobby_plan_action',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('owner', sa.String(length=120), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('done', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['plan_id'], ['crm_lobby_action_plan.id'], name=op.f('fk_crm_lobby_plan_action_plan_id_crm_lobby_action_plan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_lobby_plan_action'))
+    )
+    with op.batch_alter_table('crm_lobby_plan_action', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_lobby_plan_action_plan_id'), ['plan_id'], unique=False)
+
     op.create_table('crm_scan_item',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('questionnaire_id', sa.Integer(), nullable=False),
@@ -695,6 +962,24 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_crm_scan_item_questionnaire_id'))
 
     op.drop_table('crm_scan_item')
+    with op.batch_alter_table('crm_lobby_plan_action', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_plan_action_plan_id'))
+
+    op.drop_table('crm_lobby_plan_action')
+    with op.batch_alter_table('crm_lobby_meeting_evidence', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_meeting_evidence_evidence_id'))
+
+    op.drop_table('crm_lobby_meeting_evidence')
+    with op.batch_alter_table('crm_lobby_meeting_contact', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_meeting_contact_contact_id'))
+
+    op.drop_table('crm_lobby_meeting_contact')
+    with op.batch_alter_table('crm_lobby_agreement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_agreement_owner_id'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_agreement_meeting_id'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_agreement_due_on'))
+
+    op.drop_table('crm_lobby_agreement')
     with op.batch_alter_table('crm_interaction_partner', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_crm_interaction_partner_partner_id'))
 
@@ -751,6 +1036,41 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_crm_login_session_user_id'))
 
     op.drop_table('crm_login_session')
+    with op.batch_alter_table('crm_lobby_plan', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_plan_theme'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_plan_phase'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_plan_municipality_id'))
+
+    op.drop_table('crm_lobby_plan')
+    with op.batch_alter_table('crm_lobby_pitch', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_pitch_theme'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_pitch_phase'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_pitch_current'))
+
+    op.drop_table('crm_lobby_pitch')
+    with op.batch_alter_table('crm_lobby_meeting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_meeting_theme'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_meeting_phase'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_meeting_municipality_id'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_meeting_held_on'))
+
+    op.drop_table('crm_lobby_meeting')
+    with op.batch_alter_table('crm_lobby_key_figure', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_key_figure_municipality_id'))
+
+    op.drop_table('crm_lobby_key_figure')
+    with op.batch_alter_table('crm_lobby_evaluation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_evaluation_theme'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_evaluation_phase'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_evaluation_municipality_id'))
+
+    op.drop_table('crm_lobby_evaluation')
+    with op.batch_alter_table('crm_lobby_action_plan', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_action_plan_theme'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_action_plan_phase'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_action_plan_municipality_id'))
+
+    op.drop_table('crm_lobby_action_plan')
     with op.batch_alter_table('crm_interaction', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_crm_interaction_theme'))
         batch_op.drop_index(batch_op.f('ix_crm_interaction_phase'))
@@ -802,6 +1122,16 @@ def downgrade():
         batch_op.drop_index('ix_crm_referral_month_cache_key')
 
     op.drop_table('crm_referral_month_cache')
+    with op.batch_alter_table('crm_lobby_municipality', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_municipality_theme'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_municipality_phase'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_municipality_partner_id'))
+
+    op.drop_table('crm_lobby_municipality')
+    with op.batch_alter_table('crm_lobby_evidence_image', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_evidence_image_evidence_id'))
+
+    op.drop_table('crm_lobby_evidence_image')
     with op.batch_alter_table('crm_affiliation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_crm_affiliation_partner_id'))
         batch_op.drop_index(batch_op.f('ix_crm_affiliation_contact_id'))
@@ -822,6 +1152,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_crm_login_attempt_account_key'))
 
     op.drop_table('crm_login_attempt')
+    with op.batch_alter_table('crm_lobby_material', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_material_theme'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_material_phase'))
+
+    op.drop_table('crm_lobby_material')
+    with op.batch_alter_table('crm_lobby_evidence', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_evidence_theme'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_evidence_phase'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_evidence_occurred_on'))
+        batch_op.drop_index(batch_op.f('ix_crm_lobby_evidence_kind'))
+
+    op.drop_table('crm_lobby_evidence')
     with op.batch_alter_table('crm_contact', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_crm_contact_theme'))
         batch_op.drop_index(batch_op.f('ix_crm_contact_phase'))
