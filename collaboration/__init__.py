@@ -28,3 +28,4 @@ def register(registry: Registry) -> None:
     )
     register_instruments(registry)
     collaboration.scan.register(registry)
+    registry.add_personal_texts_of("collaboration")

@@ -122,6 +122,21 @@ class Figures:
     monthly: Callable[[Any, int], dict[tuple[int, int], int]]
 
 
+@dataclass(frozen=True)
+class PersonalText:
+    """Free-text columns of a package's model that may name a person (AVG, QUALITY.md 17).
+
+    The person's export lists every record whose ``fields`` mention their name, e-mail or
+    phone; erasing the person replaces those strings in the same fields. ``label`` names
+    the record type in Dutch; ``title`` is the attribute shown as the record's title.
+    """
+
+    model: Any
+    fields: tuple[str, ...]
+    label: str
+    title: str = "id"
+
+
 @dataclass
 class Registry:
     menu: list[MenuItem] = field(default_factory=list)
@@ -131,6 +146,7 @@ class Registry:
     demo_seeders: list[Callable[[], None]] = field(default_factory=list)
     lists: dict[str, ChoiceList] = field(default_factory=dict)
     purgers: list[Callable[[Any], str]] = field(default_factory=list)
+    personal_texts: list[PersonalText] = field(default_factory=list)
     settings: dict[str, Setting] = field(default_factory=dict)
     figures: dict[str, Figures] = field(default_factory=dict)
 
@@ -164,6 +180,29 @@ class Registry:
     def add_figures(self, figures: Figures) -> None:
         """Offer monthly counts under ``figures.key``; readers get None while nobody offers them."""
         self.figures[figures.key] = figures
+
+    def add_personal_text(self, source: PersonalText) -> None:
+        self.personal_texts.append(source)
+
+    def add_personal_texts_of(self, package: str) -> None:
+        """Declare every free-text column (Text, or String of 200+) of the package's models:
+        new models are covered without anyone having to remember it."""
+        from sqlalchemy import String, Text
+
+        from crm.db import Base
+
+        for mapper in Base.registry.mappers:
+            cls = mapper.class_
+            if not cls.__module__.startswith(package + "."):
+                continue
+            fields = tuple(
+                c.key for c in mapper.columns
+                if isinstance(c.type, Text) or (isinstance(c.type, String) and (c.type.length or 0) >= 200)
+            )
+            if fields:
+                title = next((f for f in ("title", "name", "text") if hasattr(cls, f)), "id")
+                label = getattr(cls, "label_nl", cls.__name__)
+                self.add_personal_text(PersonalText(cls, fields, label, title))
 
     # -- reading ---------------------------------------------------------------
     def menu_for(self, role: str | None) -> list[MenuItem]:

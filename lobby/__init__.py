@@ -80,6 +80,7 @@ def _records(model_name: str, endpoint: str, url_args, label):
 
 def register(registry: Registry) -> None:
     registry.add_menu_item(MenuItem("lobby.index", "Gemeente", roles.STAFF, order=40, active_prefix="lobby."))
+    registry.add_personal_texts_of("lobby")
     for key, label, endpoint, phase in INSTRUMENTS:
         registry.add_instrument(Instrument(key, label, endpoint, P, phase))
     for source in (

@@ -11,6 +11,7 @@ from crm.audit import AuditEntry, record_event
 from crm.db import db, utcnow
 from crm.network.models import Contact, Interaction, Partner, interaction_contacts
 from crm.network.services import like
+from crm.registry import current_registry
 
 ERASED_NAME = "Gewiste persoon"
 REDACTED = "[verwijderd]"
@@ -38,6 +39,27 @@ def mentions_query(contact: Contact):
     return (select(Interaction).where(or_(*conditions))
             .options(selectinload(Interaction.contacts), selectinload(Interaction.partners))
             .order_by(Interaction.occurred_on.desc()))
+
+
+def _mentioning(model, attrs, idents: list[str]):
+    """Records of ``model`` whose text ``attrs`` contain one of the identifiers."""
+    conditions = [func.lower(getattr(model, a)).like(like(ident), escape="\\")
+                  for ident in idents for a in attrs]
+    return db.session.scalars(select(model).where(or_(*conditions))).all() if conditions else []
+
+
+def other_mentions(contact: Contact) -> list[dict]:
+    """Records of other packages (lobby, collaboration, ...) whose free text names the person."""
+    idents = identifiers(contact)
+    found = []
+    for source in current_registry().personal_texts:
+        for record in _mentioning(source.model, source.fields, idents):
+            found.append({
+                "soort": source.label,
+                "titel": str(getattr(record, source.title, record.id)),
+                "tekst": {a: getattr(record, a) for a in source.fields if getattr(record, a)},
+            })
+    return found
 
 
 def person_report(contact: Contact) -> dict:
@@ -72,6 +94,7 @@ def person_report(contact: Contact) -> dict:
              "organisaties": [p.name for p in m.partners]}
             for m in moments
         ],
+        "genoemd in": other_mentions(contact),
         "logboek": [
             {"wanneer": e.created_at.isoformat(), "wie": e.actor_label, "wat": e.action_label,
              "velden": e.fields or []}
@@ -102,18 +125,16 @@ def erase(contact: Contact) -> int:
         moment.summary = moment.summary or REDACTED
         moment.contacts = [c for c in moment.contacts if c.id != contact.id]
         cleaned += 1
-    for model, attrs in ((Partner, PARTNER_TEXT), (Contact, CONTACT_TEXT)):
-        for ident in idents:
-            pattern = like(ident)
-            stmt = select(model).where(or_(*[func.lower(getattr(model, a)).like(pattern, escape="\\")
-                                             for a in attrs]))
-            for record in db.session.scalars(stmt):
-                if record is contact:
-                    continue
-                for attr in attrs:
-                    if attr != "name":
-                        setattr(record, attr, _scrub(getattr(record, attr), idents))
-                cleaned += 1
+    sources = [(Partner, PARTNER_TEXT), (Contact, CONTACT_TEXT)]
+    sources += [(s.model, s.fields) for s in current_registry().personal_texts]
+    for model, attrs in sources:
+        for record in _mentioning(model, attrs, idents):
+            if record is contact:
+                continue
+            for attr in attrs:
+                if attr != "name":
+                    setattr(record, attr, _scrub(getattr(record, attr), idents))
+            cleaned += 1
     for link in list(contact.affiliations):
         db.session.delete(link)
     for attr in CONTACT_TEXT:
