@@ -43,13 +43,15 @@ def _post_targets(app, world, client):
 
 
 def test_no_form_answers_500(app, client, login_as):
+    """Every form gets a few random payloads per run (each payload fills every field);
+    the run stays short because every form of the product is posted each time."""
     with app.app_context():
         world = build_world()
     login_as("admin")
     forms = _post_targets(app, world, client)
     assert len(forms) >= 5
 
-    @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
     @given(data=st.data())
     def fuzz(data):
         for url, names in forms:
