@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from collaboration.models import Agreement, Assessment, HookMoment, StrengthAnalysis
-from crm.db import db
+from crm.db import db, is_stale
 from crm.network.models import Partner
 
 STALE_MESSAGE = (
@@ -33,11 +33,7 @@ class StaleRecord(CollaborationError):
 
 def check_version(record, submitted) -> None:
     """Raise ``StaleRecord`` when the form was shown with another version than is stored."""
-    try:
-        version = int(submitted)
-    except (TypeError, ValueError):
-        raise StaleRecord() from None
-    if record.version != version:
+    if is_stale(record, submitted):
         raise StaleRecord()
 
 

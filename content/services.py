@@ -20,7 +20,7 @@ from content.models import (
     StepCheck,
     YearSnapshot,
 )
-from crm.db import db, utcnow
+from crm.db import db, is_stale, utcnow
 from crm.guide import Phase, Theme
 
 STALE_MESSAGE = (
@@ -48,7 +48,7 @@ def check_version(record, submitted) -> None:
         if submitted not in ("", "0"):
             raise StaleRecord()
         return
-    if submitted != str(record.version):
+    if is_stale(record, submitted):
         raise StaleRecord()
 
 

@@ -47,8 +47,9 @@ class TimestampMixin:
 class VersionedMixin:
     """Optimistic locking: a second save based on an old version raises StaleDataError.
 
-    Forms carry the version they were rendered with; services compare it first
-    (see ``crm.services.check_version``) so the user gets a clear message to reload.
+    Forms carry the version they were rendered with (``crm.forms.VersionedForm``);
+    services compare it first with ``is_stale`` so the user gets a clear message to
+    reload instead of a lost update (QUALITY.md 21).
     """
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
@@ -75,6 +76,15 @@ class PhaseMixin:
     @declared_attr
     def phase(cls) -> Mapped[str]:  # noqa: N805
         return mapped_column(String(32), nullable=False, default=cls.default_phase.value, index=True)
+
+
+def is_stale(record, submitted) -> bool:
+    """True when a form's hidden ``version`` (a string from the form) is not the version
+    stored for ``record``: someone else saved in between. Missing or garbled counts as stale."""
+    try:
+        return int(submitted) != record.version
+    except (TypeError, ValueError):
+        return True
 
 
 def _active_db():

@@ -30,7 +30,7 @@ from collaboration.scan.models import (
     ScanResponse,
     ScanRound,
 )
-from crm.db import db, utcnow
+from crm.db import db, is_stale, utcnow
 from crm.network.models import Partner
 
 QUESTIONNAIRE_FILE = Path(__file__).resolve().parent / "questionnaire.yaml"
@@ -57,11 +57,7 @@ class ScanClosed(ScanError):
 
 def check_version(record, submitted) -> None:
     """Optimistic locking for forms: refuse a save based on an older version of ``record``."""
-    try:
-        expected = int(submitted)
-    except (TypeError, ValueError):
-        expected = None
-    if expected != record.version:
+    if is_stale(record, submitted):
         raise ScanError(STALE_MESSAGE)
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from crm.db import db, utcnow
+from crm.db import db, is_stale, utcnow
 from crm.guide import Phase, Theme
 from crm.network.models import (
     STATUS_LABELS,
@@ -47,11 +47,7 @@ def check_version(record, submitted, fields: dict[str, str] | None = None) -> No
     ``fields`` maps attribute → Dutch label; the exception carries their current values
     so the page can show what the other person changed.
     """
-    try:
-        version = int(submitted)
-    except (TypeError, ValueError):
-        version = -1
-    if record.version != version:
+    if is_stale(record, submitted):
         current = {label: _show(getattr(record, attr, None)) for attr, label in (fields or {}).items()}
         raise StaleRecord(current)
 

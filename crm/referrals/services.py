@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from crm.admin.models import Branch, Choice
 from crm.admin.services import choices
-from crm.db import db, utcnow
+from crm.db import db, is_stale, utcnow
 from crm.network.models import Partner
 from crm.referrals.models import AUDIENCES, DIRECTIONS, LANGUAGES, NOTE_MAX, Referral, ReferralMonthCache
 from crm.referrals.privacy import personal_data_message
@@ -103,11 +103,7 @@ def _aware(moment: datetime) -> datetime:
 # -- checks -------------------------------------------------------------------------
 def check_version(record, submitted: str | int | None) -> None:
     """Optimistic lock: refuse a save based on an older version of the record (QUALITY 21)."""
-    try:
-        version = int(submitted)
-    except (TypeError, ValueError):
-        version = None
-    if version != record.version:
+    if is_stale(record, submitted):
         raise ReferralError(STALE_MESSAGE)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from crm.db import is_stale
+
 STALE_MESSAGE = (
     "Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw en voer je "
     "wijziging daarna nog eens in."
@@ -25,11 +27,7 @@ class StaleEdit(LobbyError):
 
 def check_version(record, submitted) -> None:
     """Refuse a save based on an older version of ``record``."""
-    try:
-        version = int(submitted)
-    except (TypeError, ValueError):
-        raise StaleEdit() from None
-    if record.version != version:
+    if is_stale(record, submitted):
         raise StaleEdit()
 
 
