@@ -21,7 +21,7 @@ def register(registry: Registry) -> None:
     # Read and validate the guide data at start-up: a malformed file stops the app here.
     get_guide()
     registry.add_menu_item(
-        MenuItem("content.index", "Wegwijzer", roles.ALL_STAFF, order=10,
+        MenuItem("content.index", "Wegwijzer", roles.ALL_STAFF, order=5,
                  active_prefix="content.")
     )
     registry.add_panel(

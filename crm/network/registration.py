@@ -83,8 +83,9 @@ def register(registry: Registry) -> None:
                                     active_prefix="crm.contact"))
     registry.add_menu_item(MenuItem("crm.interactions", "Contactmomenten", roles.STAFF, order=12,
                                     active_prefix="crm.interaction"))
-    registry.add_menu_item(MenuItem("crm.directory", "Sociale kaart", roles.ALL_STAFF, order=15,
-                                    active_prefix="crm.directory"))
+    # Specialists reach the sociale kaart from the network's sub-navigation.
+    registry.add_menu_item(MenuItem("crm.directory", "Sociale kaart", frozenset({roles.FRONTOFFICE}),
+                                    order=15, active_prefix="crm.directory"))
     registry.add_panel(StartPanel("follow-ups", "crm/network/panel_follow_ups.html", roles.STAFF,
                                   _follow_up_panel, order=10))
     registry.add_panel(StartPanel("directory", "crm/network/panel_directory.html",
