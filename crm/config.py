@@ -15,6 +15,7 @@ class DefaultConfig:
     CRM_DATABASE_URL = None  # default: SQLite file in the instance folder
     CRM_URL_PREFIX = ""
     CRM_TIMEZONE = "Europe/Amsterdam"
+    CRM_LIBRARY_NAME = "De bibliotheek"  # the library as a party in the samenwerkingsscan
     CRM_PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
     CRM_LOGIN_MAX_FAILURES = 5
     CRM_LOGIN_WINDOW_MINUTES = 15
