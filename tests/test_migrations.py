@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pytest
 from alembic import command
@@ -13,6 +14,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from crm.cli import alembic_config
 from crm.db import Base
+from crm.network import search_index
 from tests.fixtures.app import is_postgres, make_app
 
 
@@ -42,11 +44,23 @@ def test_upgrade_from_empty_matches_the_models(empty_db_url):
         tables = set(inspect(engine).get_table_names())
         assert set(Base.metadata.tables) <= tables
         with engine.connect() as conn:
-            context = MigrationContext.configure(
-                conn, opts={"compare_type": True, "version_table": "crm_alembic_version"})
+            context = MigrationContext.configure(conn, opts={
+                "compare_type": True, "version_table": "crm_alembic_version",
+                "include_object": search_index.include_object})
             diff = compare_metadata(context, Base.metadata)
         assert diff == [], f"models and migrations differ; run `make migrate`: {diff}"
         # The latest revision goes down and up again.
         command.downgrade(alembic_config(), "-1")
         command.upgrade(alembic_config(), "head")
+        # The search index came with the migrations and answers.
+        with engine.begin() as conn:
+            from crm.network.models import Interaction
+
+            conn.execute(Interaction.__table__.insert().values(
+                kind="telefoon", occurred_on=date(2026, 1, 5), summary="Gesprek over VoorleesExpress",
+                theme="samenwerken", phase="implementation", version=1))
+            if conn.dialect.name == "sqlite":
+                found = conn.execute(text(
+                    "SELECT rowid FROM crm_interaction_fts WHERE crm_interaction_fts MATCH '\"voorlees\"'")).all()
+                assert len(found) == 1
         engine.dispose()

@@ -9,6 +9,7 @@ from flask import current_app
 
 from crm.app import import_models
 from crm.db import Base
+from crm.network import search_index
 
 VERSION_TABLE = "crm_alembic_version"
 
@@ -21,11 +22,8 @@ import_models()
 target_metadata = Base.metadata
 
 
-def include_object(obj, name, type_, reflected, compare_to):
-    """Leave the host's tables alone: only ``crm_`` tables belong to this history."""
-    if type_ == "table":
-        return name.startswith("crm_")
-    return True
+# Only ``crm_`` tables belong to this history, and the search index is managed by hand.
+include_object = search_index.include_object
 
 
 def _options():

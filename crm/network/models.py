@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.db import Base, PhaseMixin, TimestampMixin, VersionedMixin, utcnow
 from crm.guide import Phase, Theme
+from crm.network import search_index
 
 PARTNER_STATUSES = (
     ("prospect", "Prospect"),
@@ -201,3 +202,7 @@ class Interaction(PhaseMixin, VersionedMixin, TimestampMixin, Base):
     @property
     def follow_up_open(self) -> bool:
         return bool(self.follow_up_due or self.follow_up) and self.follow_up_done_at is None
+
+
+# The substring index for search follows the table (see crm/network/search_index.py).
+search_index.attach(Interaction.__table__)

@@ -9,6 +9,7 @@ from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.db import db, utcnow
+from crm.network import search_index
 from crm.network.models import Contact, Interaction, Partner, interaction_contacts, interaction_partners
 from crm.network.services import (
     NetworkError,
@@ -109,8 +110,12 @@ def interaction_query(q: str | None = None, kind: str | None = None, partner_id:
         selectinload(Interaction.follow_up_owner),
     )
     if q:
-        stmt = stmt.where(or_(icontains(Interaction.summary, q),
-                              icontains(Interaction.outcome, q)))
+        indexed = search_index.fts_ids(q.strip())
+        if indexed is not None:
+            stmt = stmt.where(Interaction.id.in_(indexed))
+        else:
+            stmt = stmt.where(or_(icontains(Interaction.summary, q),
+                                  icontains(Interaction.outcome, q)))
     if kind:
         stmt = stmt.where(Interaction.kind == kind)
     if partner_id:
