@@ -1,4 +1,4 @@
-"""interaction search index: FTS5 trigram on SQLite, pg_trgm GIN indexes on PostgreSQL
+"""search index: FTS5 trigram for contact moments on SQLite, pg_trgm GIN indexes on PostgreSQL
 
 Revision ID: b1c2d3e4f5a6
 Revises: 7aee0e81f528
