@@ -6,7 +6,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import Response, current_app, redirect, render_template, request, url_for
 
 MONTHS_NL = (
     "januari", "februari", "maart", "april", "mei", "juni",
@@ -42,6 +42,16 @@ def add_form_error(form, field: str | None, message: str) -> None:
         target.errors = [*target.errors, message]  # errors may be a tuple before validation
     else:
         form.form_errors.append(message)
+
+
+def file_response(data: bytes, mimetype: str, filename: str, inline: bool = False) -> Response:
+    """A stored file (upload) served safely: never sniffed, never run as a page, and a
+    download unless ``inline``. ``filename`` must be made by the server, not by the user."""
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{filename}"',
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    })
 
 
 def local_tz() -> ZoneInfo:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from crm.auth.services import current_account
 from crm.db import db
 from crm.permissions import staff_only
-from crm.web import add_form_error, render_form
+from crm.web import add_form_error, file_response, render_form
 from lobby.forms import EvidenceForm, MaterialForm, PitchForm
 from lobby.models import Evidence, EvidenceImage, Material, PitchVersion
 from lobby.models.evidence import EVIDENCE_KINDS
@@ -98,14 +98,7 @@ def material_file(material_id: int):
     material = get_or_404(Material, material_id)
     if not material.file_name:
         return redirect(url_for("lobby.materials"))
-    return Response(
-        material.file_data,
-        mimetype=material.file_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{material.file_name}"',
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return file_response(material.file_data, material.file_type, material.file_name)
 
 
 @bp.route("/middelen/<int:material_id>/verwijderen", methods=["POST"])
@@ -211,16 +204,8 @@ def evidence_image(evidence_id: int):
     if image is None:
         get_or_404(Evidence, evidence_id)  # 404 for an unknown record
         return redirect(url_for("lobby.evidence_edit", evidence_id=evidence_id))
-    disposition = "attachment" if request.args.get("download") else "inline"
-    return Response(
-        image.data,
-        mimetype=image.content_type,
-        headers={
-            "Content-Disposition": f'{disposition}; filename="{image.filename}"',
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
-    )
+    return file_response(image.data, image.content_type, image.filename,
+                         inline=not request.args.get("download"))
 
 
 @bp.route("/bewijs/<int:evidence_id>/verwijderen", methods=["POST"])
