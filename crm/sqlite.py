@@ -5,6 +5,12 @@ Transactional DDL"): the driver's own transaction handling is switched off and t
 ``begin`` event emits the BEGIN itself. Requests that may write (POST and friends, CLI
 commands) begin with ``BEGIN IMMEDIATE`` so a read-then-write never fails with
 "database is locked"; GET requests begin a deferred (read) transaction.
+
+A busy POST that reads a lot before one small write (the referral desk) can opt out with
+``@reads_first``: its reads run in a deferred transaction and ``write_phase`` takes the
+write lock only for the write itself. SQLite's busy handler sleeps 1, 2, 5, 10 ms and
+more between tries, so a lock held for a whole request makes other workers wait far
+longer than the write takes; a lock held for two INSERTs seldom makes anyone wait.
 """
 
 from __future__ import annotations
@@ -12,12 +18,13 @@ from __future__ import annotations
 import contextvars
 from contextlib import contextmanager
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_MS = 10_000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READS_FIRST_ATTR = "_crm_reads_first"
 _force_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "crm_force_immediate", default=False
 )
@@ -33,12 +40,44 @@ def immediate_writes():
         _force_immediate.reset(token)
 
 
+def reads_first(view):
+    """Mark a view whose POST reads first and writes inside ``write_phase`` (see above)."""
+    setattr(view, READS_FIRST_ATTR, True)
+    return view
+
+
+def _reads_first_request() -> bool:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, READS_FIRST_ATTR, False)
+
+
 def _wants_write() -> bool:
     if _force_immediate.get():
         return True
     if has_request_context():
-        return request.method not in SAFE_METHODS
+        return request.method not in SAFE_METHODS and not _reads_first_request()
     return True  # CLI commands, scripts
+
+
+@contextmanager
+def write_phase(session):
+    """Write inside this block; on SQLite in a ``@reads_first`` request, with the lock.
+
+    The read transaction of the request (nothing written yet) is ended first, so the
+    statements inside begin a new transaction with BEGIN IMMEDIATE. Everywhere else —
+    PostgreSQL, a request that began with the write lock, the CLI — it changes nothing.
+    The caller commits afterwards, as always.
+    """
+    session = session() if hasattr(session, "registry") else session  # a scoped_session
+    if (session.get_bind().dialect.name == "sqlite" and has_request_context()
+            and request.method not in SAFE_METHODS and _reads_first_request()
+            and session.in_transaction()
+            and not session.connection().info.get("crm_write_lock")):
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("write_phase: changes were made before it began")
+        session.commit()  # only reads so far: this just ends the read snapshot
+    with immediate_writes():
+        yield
 
 
 def configure_sqlite_engine(engine: Engine) -> None:
@@ -58,4 +97,6 @@ def configure_sqlite_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write() else "BEGIN")
+        write = _wants_write()
+        connection.info["crm_write_lock"] = write
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

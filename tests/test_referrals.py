@@ -145,25 +145,37 @@ def test_double_submit_stores_one_row(app, client, login_as, partner):
     assert _count(app) == 1
 
 
-def test_nonce_race_hits_the_unique_constraint(app, partner, monkeypatch):
-    """Two posts that both miss each other's row: the unique nonce in a savepoint catches it."""
+def test_same_nonce_twice_stores_one_row_and_one_audit_line(app, partner):
+    """A second insert with the form's nonce (a double submit or two racing requests) is
+    skipped by the database itself: the first row is returned, nothing is added."""
     data = services.ReferralData("uit", partner, "taal-lezen", "folder")
-    with app.app_context():
-        first, created = services.create_referral(data, None, "race")
-        db_proxy.session.commit()
-        assert created
-        first_id = first.id
-    original, calls = services.find_by_nonce, []
-
-    def miss_first_time(nonce):
-        calls.append(nonce)
-        return None if len(calls) == 1 else original(nonce)
-
-    monkeypatch.setattr(services, "find_by_nonce", miss_first_time)
     with app.test_request_context(method="POST"):
-        again, created = services.create_referral(data, None, "race")
+        first = services.create_referral(data, None, "race")
         db_proxy.session.commit()
-        assert not created and again.id == first_id
+        assert first.created and "Taal en lezen" in first.summary
+        again = services.create_referral(data, None, "race")
+        db_proxy.session.commit()
+        assert not again.created and again.id == first.id
+    assert _count(app) == 1
+    with app.app_context():
+        lines = db_proxy.session.scalars(
+            select(AuditEntry).where(AuditEntry.record_type == "crm_referral")).all()
+        assert [(a.action, a.record_id) for a in lines] == [("create", first.id)]
+        assert {"partner_id", "purpose", "method", "nonce"} <= set(lines[0].fields)
+        assert "taal-lezen" not in str(lines[0].fields)  # names of fields, never their values
+
+
+def test_partner_removed_between_check_and_insert(app, partner, monkeypatch):
+    """The check passed, but the partner is gone when the row is written: a clear message."""
+    data = services.ReferralData("uit", partner, "taal-lezen", "folder")
+    with app.test_request_context(method="POST"):
+        monkeypatch.setattr(services, "_validate", lambda _data: "Verdwenen partner")
+        gone = services.ReferralData("uit", 987654, "taal-lezen", "folder")
+        with pytest.raises(services.ReferralError, match="bestaat niet meer"):
+            services.create_referral(gone, None, "gone")
+        db_proxy.session.rollback()
+        assert services.create_referral(data, None, "ok").created
+        db_proxy.session.commit()
     assert _count(app) == 1
 
 
@@ -241,10 +253,10 @@ def test_specialist_may_not_register(client, login_as, partner):
 def _referral(app, staff_id, partner_id, created_at=None, **kw) -> int:
     with app.app_context():
         data = services.ReferralData("uit", partner_id, kw.get("purpose", "taal-lezen"), "folder")
-        r, _ = services.create_referral(data, staff_id, kw.get("nonce", f"n{staff_id}{created_at}"),
-                                        now=created_at)
+        stored = services.create_referral(data, staff_id, kw.get("nonce", f"n{staff_id}{created_at}"),
+                                          now=created_at)
         db_proxy.session.commit()
-        return r.id
+        return stored.id
 
 
 def test_today_list_shows_only_own_of_today(app, client, login_as, partner):

@@ -47,6 +47,9 @@ class _ReferralFields(BaseForm):
 
 
 class ReferralForm(_ReferralFields):
+    class Meta:
+        csrf = False  # checked once, for every POST of the plugin, by crm.permissions
+
     #: One-time token of this form: posting it twice stores one referral.
     nonce = HiddenField(validators=[InputRequired(
         message="Het formulier is niet compleet. Laad de pagina opnieuw en probeer het nog eens."

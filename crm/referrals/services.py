@@ -11,12 +11,14 @@ from sqlalchemy.exc import IntegrityError
 
 from crm.admin.models import Branch, Choice
 from crm.admin.services import choices
-from crm.db import db, is_stale, utcnow
+from crm.audit import record_event
+from crm.db import db, insert_skipping_duplicates, is_stale, utcnow
 from crm.network.models import Partner
 from crm.referrals.models import AUDIENCES, DIRECTIONS, LANGUAGES, NOTE_MAX, Referral, ReferralMonthCache
 from crm.referrals.privacy import personal_data_message
 from crm.registry import current_registry
 from crm.roles import ADMIN
+from crm.sqlite import write_phase
 from crm.web import local_tz
 
 PURPOSES_KEY = "referral_purposes"
@@ -107,13 +109,15 @@ def check_version(record, submitted: str | int | None) -> None:
         raise ReferralError(STALE_MESSAGE)
 
 
-def _validate(data: ReferralData) -> Partner:
-    """Check the values; returns the partner (kept, so the summary needs no second query)."""
+def _validate(data: ReferralData) -> str:
+    """Check the values; returns the partner's name (for the confirmation)."""
     if data.direction not in dict(DIRECTIONS):
         raise ReferralError("Kies of je naar een partner verwijst of dat een partner naar de "
                             "bibliotheek verwees.", "direction")
-    partner = db.session.get(Partner, data.partner_id) if data.partner_id is not None else None
-    if partner is None:
+    name = None
+    if data.partner_id is not None:
+        name = db.session.scalar(select(Partner.name).where(Partner.id == data.partner_id))
+    if name is None:
         raise ReferralError("Kies een partner uit de lijst.", "partner_id")
     if data.purpose not in dict(options(PURPOSES_KEY)):
         raise ReferralError("Kies een doel uit de lijst.", "purpose")
@@ -130,18 +134,27 @@ def _validate(data: ReferralData) -> Partner:
     message = personal_data_message(data.note)
     if message:
         raise ReferralError(message, "note")
-    return partner
+    return name
 
 
-def _apply(referral: Referral, data: ReferralData, partner: Partner) -> None:
-    referral.direction = data.direction
-    referral.partner = partner
-    referral.purpose = data.purpose
-    referral.method = data.method
-    referral.audience = data.audience or None
-    referral.language = data.language or None
-    referral.branch_id = data.branch_id
-    referral.note = (data.note or "").strip() or None
+def _values(data: ReferralData) -> dict:
+    """The stored columns of the form's values."""
+    return {
+        "direction": data.direction,
+        "partner_id": data.partner_id,
+        "purpose": data.purpose,
+        "method": data.method,
+        "audience": data.audience or None,
+        "language": data.language or None,
+        "branch_id": data.branch_id,
+        "note": (data.note or "").strip() or None,
+    }
+
+
+def summary(data: ReferralData, partner_name: str) -> str:
+    """'Taalhuis Rivierstad · Taal en lezen · Warme overdracht' for the confirmation."""
+    return " · ".join((partner_name, label_map(PURPOSES_KEY).get(data.purpose, data.purpose),
+                       label_map(METHODS_KEY).get(data.method, data.method)))
 
 
 def drop_cached_month(month: int) -> None:
@@ -155,43 +168,59 @@ def drop_cached_month(month: int) -> None:
 
 
 # -- writing ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Stored:
+    id: int
+    created: bool  # False: this form had been stored already (a double submit)
+    summary: str
+
+
 def find_by_nonce(nonce: str) -> Referral | None:
     return db.session.scalar(select(Referral).where(Referral.nonce == nonce))
 
 
 def create_referral(
     data: ReferralData, staff_id: int | None, nonce: str, now: datetime | None = None
-) -> tuple[Referral, bool]:
-    """Store a referral. Returns (referral, created); a form posted twice stores one row.
+) -> Stored:
+    """Store a referral; a form posted twice (or by two racing requests) stores one row.
 
-    The nonce of the form is unique in the table: a second post of the same form finds
-    the first row (or, when both race, hits the unique constraint inside a savepoint).
+    This is the desk's busiest write, so it is lean: the checks only read, then one
+    ``INSERT … ON CONFLICT (nonce) DO NOTHING`` and its audit row are written in a short
+    write phase (``crm.sqlite.write_phase``). A partner or branch removed between the
+    check and the insert fails the foreign key: the desk is asked to choose again.
     """
-    existing = find_by_nonce(nonce)
-    if existing is not None:
-        return existing, False
-    partner = _validate(data)
+    partner_name = _validate(data)
     now = (now or utcnow()).astimezone(UTC)
-    referral = Referral(staff_id=staff_id, nonce=nonce, created_at=now, month=month_key(now))
-    _apply(referral, data, partner)
-    drop_cached_month(referral.month)
-    try:
-        with db.session.begin_nested():
-            db.session.add(referral)
-    except IntegrityError:
-        existing = find_by_nonce(nonce)
-        if existing is None:
-            raise
-        return existing, False
-    return referral, True
+    row = {**_values(data), "staff_id": staff_id, "nonce": nonce, "created_at": now,
+           "updated_at": now, "month": month_key(now), "version": 1,
+           "theme": Referral.default_theme.value, "phase": Referral.default_phase.value}
+    table = Referral.__table__
+    with write_phase(db.session):
+        drop_cached_month(row["month"])
+        try:
+            new_id = db.session.execute(
+                insert_skipping_duplicates(table, "nonce").values(**row).returning(table.c.id)
+            ).scalar()
+        except IntegrityError as exc:  # a double submit is no error: only a vanished partner or branch
+            raise ReferralError("Deze partner of vestiging bestaat niet meer. Kies opnieuw.",
+                                "partner_id") from exc
+        if new_id is None:
+            return Stored(find_by_nonce(nonce).id, False, "")
+        # Written without the ORM, so the audit row is written here (same shape as the listener's).
+        record_event("create", table.name, new_id,
+                     fields=sorted(["id", *(k for k, v in row.items() if v is not None)]))
+    return Stored(new_id, True, summary(data, partner_name))
 
 
-def update_referral(referral: Referral, data: ReferralData, version) -> Referral:
+def update_referral(referral: Referral, data: ReferralData, version) -> str:
+    """Correct a referral; returns the summary for the confirmation."""
     check_version(referral, version)
-    _apply(referral, data, _validate(data))
+    partner_name = _validate(data)
+    for key, value in _values(data).items():
+        setattr(referral, key, value)
     drop_cached_month(referral.month)
     db.session.flush()
-    return referral
+    return summary(data, partner_name)
 
 
 def delete_referral(referral: Referral) -> None:
