@@ -255,8 +255,26 @@ def count_rows(url: str, table: str) -> int:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
 
 
+def _referral_forms(token: str, partner: int):
+    def forms(n):
+        for i in range(n):
+            yield {"csrf_token": token, "nonce": uuid.uuid4().hex, "direction": "uit",
+                   "partner_id": partner, "purpose": PURPOSES[i % 9], "method": METHODS[i % 5],
+                   "note": f"bench {i}"}
+    return forms
+
+
+def _load(port: int, path: str, forms, posts: int, concurrency: int, cookie: str | None, ok_status: int):
+    fire(port, path, forms(min(40, posts)), concurrency, cookie)  # warm up every worker
+    seconds, statuses = fire(port, path, forms(posts), concurrency, cookie)
+    ok = sum(1 for s in statuses if s == ok_status)
+    return {"seconds": seconds, "per_second": posts / seconds, "ok": ok, "errors": posts - ok}
+
+
 def measure_posts(url: str, ids: dict, posts: int, concurrency: int, workers: int, kill_worker: bool,
                   workdir: Path) -> dict:
+    """The same load against three servers, one after the other, in this run:
+    the app's referral POST, the app doing no work (floor_app.py), a bare INSERT (bare_app.py)."""
     partner = ids["partners"][0]
     env = {"DATABASE_URL": url, "SECRET_KEY": SECRET}
     result = {}
@@ -264,39 +282,32 @@ def measure_posts(url: str, ids: dict, posts: int, concurrency: int, workers: in
     app_log = workdir / "app.log"
     with gunicorn("wsgi:app", env, workers=workers, log_path=app_log, preload=False) as (port, proc):
         cookie, token = login(port, "balie@bench.example", PASSWORD)
-
-        def forms(n):
-            for i in range(n):
-                yield {"csrf_token": token, "nonce": uuid.uuid4().hex, "direction": "uit",
-                       "partner_id": partner, "purpose": PURPOSES[i % 9], "method": METHODS[i % 5],
-                       "note": f"bench {i}"}
-
-        fire(port, "/verwijzingen/nieuw", forms(min(40, posts)), concurrency, cookie)  # warm up
-        warm = count_rows(url, "crm_referral")
-        seconds, statuses = fire(port, "/verwijzingen/nieuw", forms(posts), concurrency, cookie)
-        ok = sum(1 for s in statuses if s == 302)
-        stored = count_rows(url, "crm_referral") - warm
-        result["app"] = {"seconds": seconds, "per_second": posts / seconds, "ok": ok,
-                         "errors": posts - ok, "stored": stored}
+        forms = _referral_forms(token, partner)
+        warm = count_rows(url, "crm_referral") + min(40, posts)
+        result["app"] = _load(port, "/verwijzingen/nieuw", forms, posts, concurrency, cookie, 302)
+        result["app"]["stored"] = count_rows(url, "crm_referral") - warm
         if kill_worker:
             result["kill"] = kill_during_load(url, port, proc, forms, posts, concurrency, cookie)
-    locked = (workdir / "app.log").read_text(errors="replace").count("database is locked")
-    result["app"]["locked"] = locked
+    result["app"]["locked"] = app_log.read_text(errors="replace").count("database is locked")
     result["app"]["total_new_rows"] = count_rows(url, "crm_referral") - before
 
-    bare_env = {"BARE_DB_URL": url}
-    with gunicorn("bench.bare_app:app", bare_env, workers=workers, log_path=workdir / "bare.log",
+    with gunicorn("bench.floor_app:app", env, workers=workers, log_path=workdir / "floor.log",
                   preload=False) as (port, _proc):
-        def bare_forms(n):
-            for i in range(n):
-                yield {"partner_id": partner, "purpose": PURPOSES[i % 9], "method": METHODS[i % 5],
-                       "note": f"bench {i}"}
+        cookie, token = login(port, "balie@bench.example", PASSWORD)
+        result["floor"] = _load(port, "/verwijzingen/nieuw", _referral_forms(token, partner), posts,
+                                concurrency, cookie, 302)
 
-        fire(port, "/insert", bare_forms(min(40, posts)), concurrency)
-        seconds, statuses = fire(port, "/insert", bare_forms(posts), concurrency)
-        ok = sum(1 for s in statuses if s == 201)
-        result["bare"] = {"seconds": seconds, "per_second": posts / seconds, "ok": ok, "errors": posts - ok}
+    def bare_forms(n):
+        for i in range(n):
+            yield {"partner_id": partner, "purpose": PURPOSES[i % 9], "method": METHODS[i % 5],
+                   "note": f"bench {i}"}
+
+    with gunicorn("bench.bare_app:app", {"BARE_DB_URL": url}, workers=workers,
+                  log_path=workdir / "bare.log", preload=False) as (port, _proc):
+        result["bare"] = _load(port, "/insert", bare_forms, posts, concurrency, None, 201)
     result["ratio"] = result["app"]["per_second"] / result["bare"]["per_second"]
+    result["floor_ratio"] = result["floor"]["per_second"] / result["bare"]["per_second"]
+    result["app_of_floor"] = result["app"]["per_second"] / result["floor"]["per_second"]
     return result
 
 
@@ -343,14 +354,17 @@ def run(url: str, label: str, args, workdir: Path) -> None:
         warm = stats["results"]["12 maanden"]["warm_ms"]
         log(f"  target < 300 ms for the default page: {'met' if warm < 300 else 'NOT met'} ({warm:.0f} ms)")
     posts = measure_posts(url, ids, args.posts, args.concurrency, args.workers, args.kill_worker, workdir)
-    app, bare = posts["app"], posts["bare"]
+    app, floor, bare = posts["app"], posts["floor"], posts["bare"]
     log(f"POST throughput, {args.posts} posts, {args.concurrency} concurrent, "
         f"gunicorn {args.workers} workers:")
-    log(f"  app  (login+CSRF+validation+audit): {app['per_second']:7.1f}/s  ok {app['ok']}  "
+    log(f"  app   (login+CSRF+validation+audit): {app['per_second']:7.1f}/s  ok {app['ok']}  "
         f"errors {app['errors']}  stored {app['stored']}  'database is locked' {app['locked']}")
-    log(f"  bare (Flask + one INSERT):          {bare['per_second']:7.1f}/s  ok {bare['ok']}  "
+    log(f"  floor (login+CSRF, then no work):    {floor['per_second']:7.1f}/s  ok {floor['ok']}  "
+        f"errors {floor['errors']}")
+    log(f"  bare  (Flask + one INSERT):          {bare['per_second']:7.1f}/s  ok {bare['ok']}  "
         f"errors {bare['errors']}")
-    log(f"  ratio app/bare: {posts['ratio']:.0%} (target >= 50%)")
+    log(f"  ratio app/bare: {posts['ratio']:.0%} (target >= 50%); floor/bare {posts['floor_ratio']:.0%}; "
+        f"app/floor {posts['app_of_floor']:.0%}")
     if "kill" in posts:
         k = posts["kill"]
         log(f"  worker {k['killed_pid']} killed mid-load: acknowledged {k['acknowledged']}, stored "

@@ -56,6 +56,9 @@ class AuditEntry(Base):
         return ACTION_LABELS.get(self.action, self.action)
 
 
+_INSERT = insert(AuditEntry.__table__)  # built once: written on every change
+
+
 def current_actor() -> tuple[int | None, str]:
     """Who acts now: (user id, label). Set per request by the auth layer."""
     if has_request_context() or has_app_context():
@@ -106,7 +109,7 @@ def _after_flush(session: Session, _context) -> None:
         if _audited(obj):
             rows.append(_row(obj, "delete", None))
     if rows:
-        session.connection().execute(insert(AuditEntry.__table__), rows)
+        session.connection().execute(_INSERT, rows)
 
 
 def install_listener() -> None:
@@ -145,7 +148,7 @@ def record_event(
     if commit:
         session.rollback()  # nothing may be pending here; start a fresh write transaction
         with immediate_writes():
-            session.execute(insert(AuditEntry.__table__), [row])
+            session.connection().execute(_INSERT, [row])
             session.commit()
     else:
-        session.execute(insert(AuditEntry.__table__), [row])
+        session.connection().execute(_INSERT, [row])

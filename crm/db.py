@@ -87,14 +87,13 @@ def is_stale(record, submitted) -> bool:
         return True
 
 
-def insert_skipping_duplicates(table, *unique_columns: str):
-    """INSERT that stores nothing when a row with the same unique value exists
-    (``ON CONFLICT (…) DO NOTHING`` on SQLite and PostgreSQL): one statement, no savepoint.
-    With ``.returning(...)`` the result is empty when the row was skipped."""
+def insert_skipping_duplicates(table, dialect: str, *unique_columns: str):
+    """INSERT for the ``dialect`` (a name) that stores nothing when a row with the same
+    unique value exists (``ON CONFLICT (…) DO NOTHING`` on SQLite and PostgreSQL): one
+    statement, no savepoint. With ``.returning(...)`` the result is empty when skipped."""
     from sqlalchemy import insert
     from sqlalchemy.dialects import postgresql, sqlite
 
-    dialect = _active_db().session.get_bind().dialect.name
     if dialect == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(unique_columns))
     if dialect == "sqlite":

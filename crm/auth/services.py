@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import current_app, g
 from flask_login import current_user
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm.audit import record_event
@@ -202,17 +202,20 @@ def end_session(token: str | None) -> None:
         db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _key(token)))
 
 
+# Runs on every request: built once, so SQLAlchemy reuses its compiled form and cache key.
+_USER_OF_SESSION = (
+    select(User, LoginSession.expires_at)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+)
+
+
 def load_user(token: str) -> User | None:
     """Flask-Login's user loader: the token must belong to a live session of an active user."""
-    row = db.session.execute(
-        select(LoginSession, User)
-        .join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.token_hash == _key(token))
-    ).first()
+    row = db.session.execute(_USER_OF_SESSION, {"token_hash": _key(token)}).first()
     if row is None:
         return None
-    login_session, user = row
-    expires = login_session.expires_at
+    user, expires = row
     if expires.tzinfo is None:  # SQLite returns naive datetimes
         expires = expires.replace(tzinfo=utcnow().tzinfo)
     if not user.active or expires < utcnow():
