@@ -4,7 +4,6 @@ start-page panel and the iCalendar subscription with its secret per-user token."
 from __future__ import annotations
 
 import hashlib
-import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -222,14 +221,9 @@ def timeline_svg(moments: list[HookMoment]) -> bytes:
 @lru_cache(maxsize=32)
 def _timeline_svg(points: tuple[tuple[int, str], ...]) -> bytes:
     """Cached by its data: the same moments give the same picture."""
-    import matplotlib
+    from crm.charts import new_figure, to_svg  # matplotlib loads on first use, not at boot
 
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    height = 1.6 + 0.32 * max(len(points), 1)
-    fig = Figure(figsize=(9, height))
-    ax = fig.add_subplot()
+    fig, ax = new_figure(9, 1.6 + 0.32 * max(len(points), 1))
     ax.axvspan(MIN_AGE_MONTHS, 0, color="#f3e6f5", zorder=0)
     ax.text(-4.5, len(points) + 0.2, "zwangerschap", ha="center", fontsize=8, color="#5a2a63")
     for row, (age, title) in enumerate(reversed(points)):
@@ -246,9 +240,7 @@ def _timeline_svg(points: tuple[tuple[int, str], ...]) -> bytes:
         ax.spines[side].set_visible(False)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+    return to_svg(fig, tight=False)
 
 
 # -- iCalendar feed ------------------------------------------------------------------------------------

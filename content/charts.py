@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from functools import lru_cache
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.colors import ListedColormap  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from content.models import STATUS_LABELS, STATUSES  # noqa: E402
-from content.services import Cell  # noqa: E402
-from crm.guide import Phase, Theme  # noqa: E402
+from content.models import STATUS_LABELS, STATUSES
+from content.services import Cell
+from crm.charts import new_figure, to_svg
+from crm.guide import Phase, Theme
 
 # Light to dark: readable black text on each; the status is also written in every cell.
 COLOURS = ("#eef1f5", "#f6d58b", "#7cc49a")
@@ -29,11 +22,12 @@ def heatmap_svg(grid: list[list[Cell]]) -> bytes:
 
 @lru_cache(maxsize=32)
 def _render(key: tuple) -> bytes:
+    from matplotlib.colors import ListedColormap  # matplotlib loads on first use, not at boot
+
     phases, themes = list(Phase), list(Theme)
     values = [[STATUS_INDEX[key[r * len(phases) + c][0]] for c in range(len(phases))]
               for r in range(len(themes))]
-    fig = Figure(figsize=(8.5, 5.2))
-    ax = fig.add_subplot()
+    fig, ax = new_figure(8.5, 5.2)
     ax.imshow(values, cmap=ListedColormap(COLOURS), vmin=0, vmax=len(COLOURS) - 1, aspect="auto")
     for r in range(len(themes)):
         for c in range(len(phases)):
@@ -50,6 +44,4 @@ def _render(key: tuple) -> bytes:
     for spine in ax.spines.values():
         spine.set_visible(False)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return buffer.getvalue()
+    return to_svg(fig)

@@ -41,16 +41,25 @@ def to_csv(df: pd.DataFrame) -> bytes:
 
 
 def to_xlsx(df: pd.DataFrame, sheet_name: str = "Export") -> bytes:
+    return to_xlsx_sheets({sheet_name: df})
+
+
+def to_xlsx_sheets(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """One workbook with a sheet per frame, in order (names cut to Excel's 31 characters)."""
     buffer = io.BytesIO()
-    frame = neutralise(df)
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, df in sheets.items():
+            _excel_ready(neutralise(df)).to_excel(writer, index=False, sheet_name=name[:31])
+    return buffer.getvalue()
+
+
+def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:  # Excel cannot store timezone-aware datetimes
         if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
             frame[column] = frame[column].dt.tz_convert("Europe/Amsterdam").dt.tz_localize(None)
         elif frame[column].dtype == object:
             frame[column] = frame[column].map(_naive)
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet_name[:31])
-    return buffer.getvalue()
+    return frame
 
 
 def _naive(value):

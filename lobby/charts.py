@@ -1,18 +1,9 @@
-"""The small referral chart on the brief: matplotlib (Agg) rendered to SVG."""
+"""The small referral chart on the brief, drawn with ``crm.charts``."""
 
 from __future__ import annotations
 
-import io
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402 - after choosing the backend
-
-from crm.web import MONTHS_NL  # noqa: E402
-
-_CACHE: dict[tuple, bytes] = {}
+from crm.charts import PALETTE, cached_svg, new_figure
+from crm.web import MONTHS_NL
 
 
 def month_label(year: int, month: int) -> str:
@@ -21,24 +12,16 @@ def month_label(year: int, month: int) -> str:
 
 def referral_chart_svg(counts: list[tuple[int, int, int]]) -> bytes:
     """A bar chart of (year, month, count); cached by its data."""
-    key = tuple(counts)
-    if key in _CACHE:
-        return _CACHE[key]
-    fig = Figure(figsize=(6.4, 2.2), dpi=100)
-    ax = fig.add_subplot()
+    return cached_svg(("lobby-referrals", tuple(counts)), lambda: _draw(counts))
+
+
+def _draw(counts: list[tuple[int, int, int]]):
+    fig, ax = new_figure(6.4, 2.2)
     labels = [month_label(y, m) for y, m, _ in counts]
     values = [c for _, _, c in counts]
-    ax.bar(range(len(values)), values, color="#0b5c6b")
+    ax.bar(range(len(values)), values, color=PALETTE[0])
     ax.set_xticks(range(len(values)), labels, rotation=45, ha="right", fontsize=7)
     ax.tick_params(axis="y", labelsize=7)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
-    svg = buffer.getvalue()
-    if len(_CACHE) > 64:
-        _CACHE.clear()
-    _CACHE[key] = svg
-    return svg
+    return fig

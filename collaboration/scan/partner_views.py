@@ -16,7 +16,8 @@ from collaboration.scan import answers, services
 from collaboration.scan import results as outcome
 from collaboration.scan.forms import answer_form
 from collaboration.scan.models import ASPECTS, OPEN, STATEMENT, ScanInvitation, ScanRound
-from collaboration.scan.views import round_context, svg_response
+from collaboration.scan.views import round_context
+from crm.charts import svg_response
 from crm.db import db
 from crm.permissions import partner_only, public
 from crm.sqlite import immediate_writes

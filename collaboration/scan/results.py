@@ -7,7 +7,6 @@ weighs the same in the overall score per aspect (the mean of the party means).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from functools import lru_cache
 from statistics import mean
@@ -182,24 +181,15 @@ def chart_data(result: RoundResult) -> tuple:
     )
 
 
-def _svg(fig) -> bytes:
-    import matplotlib
-
-    matplotlib.rcParams["svg.hashsalt"] = "samenwerkingsscan"  # stable ids: same data, same file
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return buffer.getvalue()
-
-
 @lru_cache(maxsize=64)
 def radar_svg(data: tuple) -> bytes:
     import math
 
-    from matplotlib.figure import Figure
+    from crm.charts import figure, to_svg  # matplotlib loads on first use, not at boot
 
     labels = [label for _, label, _ in ASPECTS]
     angles = [n / len(labels) * 2 * math.pi for n in range(len(labels))]
-    fig = Figure(figsize=(6, 5.2))
+    fig = figure(6, 5.2)
     ax = fig.add_subplot(projection="polar")
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
@@ -212,16 +202,15 @@ def radar_svg(data: tuple) -> bytes:
                 color=COLOURS[n % len(COLOURS)], linewidth=2, label=name,
                 linestyle=("-", "--", ":", "-.")[n % 4])
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
-    return _svg(fig)
+    return to_svg(fig)
 
 
 @lru_cache(maxsize=64)
 def bars_svg(data: tuple) -> bytes:
-    from matplotlib.figure import Figure
+    from crm.charts import new_figure, to_svg
 
     labels = [label for _, label, _ in ASPECTS]
-    fig = Figure(figsize=(7, 4))
-    ax = fig.add_subplot()
+    fig, ax = new_figure(7, 4)
     count = max(len(data), 1)
     width = 0.8 / count
     for n, (name, means) in enumerate(data):
@@ -233,22 +222,14 @@ def bars_svg(data: tuple) -> bytes:
     ax.set_ylabel("Gemiddelde score (1–5)")
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
-    return _svg(fig)
+    return to_svg(fig)
 
 
 # -- export --------------------------------------------------------------------------
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
-
-
-def _safe(value):
-    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def export_xlsx(round_, result: RoundResult) -> bytes:
-    import pandas as pd
+    import pandas as pd  # pandas loads on first use, not at boot
+
+    from crm.exports import to_xlsx_sheets
 
     aspect_cols = [(key, label) for key, label, _ in ASPECTS]
     per_party = [{"Partij": p.name, "Ingestuurd": p.respondents,
@@ -266,13 +247,7 @@ def export_xlsx(round_, result: RoundResult) -> bytes:
         "Per aspect": per_party, "Per persoon": per_person, "Per stelling": per_statement,
         "Open antwoorden": open_rows, "Alle antwoorden": result.rows,
     }
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        pd.DataFrame([{"Ronde": _safe(round_.title), "Sluitdatum": round_.closes_on,
-                       "Ingestuurd": result.respondents}]).to_excel(writer, sheet_name="Ronde", index=False)
-        for name, rows in sheets.items():
-            frame = pd.DataFrame(rows)
-            frame.columns = [_safe(str(c)) for c in frame.columns]
-            frame = frame.map(_safe) if not frame.empty else frame
-            frame.to_excel(writer, sheet_name=name, index=False)
-    return buffer.getvalue()
+    summary = {"Ronde": round_.title, "Sluitdatum": round_.closes_on, "Ingestuurd": result.respondents}
+    frames = {"Ronde": pd.DataFrame([summary])}
+    frames.update((name, pd.DataFrame(rows)) for name, rows in sheets.items())
+    return to_xlsx_sheets(frames)  # formula-like text is neutralised there

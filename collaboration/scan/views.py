@@ -30,6 +30,7 @@ from collaboration.scan.forms import (
 from collaboration.scan.models import ASPECTS, OPEN, STATEMENT, ScanInvitation, ScanParty, ScanRound
 from crm.audit import record_event
 from crm.auth.services import current_account
+from crm.charts import svg_response
 from crm.db import db
 from crm.permissions import admin_only, staff_only
 from crm.web import add_form_error, render_form
@@ -242,11 +243,6 @@ def scan_sheet(round_id: int):
     return render_template("collaboration/scan/sheet.html", **round_context(round_), result=result)
 
 
-def svg_response(data: bytes) -> Response:
-    """A chart as its own response; it never runs anything, so it may keep its inline style."""
-    response = Response(data, mimetype="image/svg+xml")
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    return response
 
 
 @bp.route("/scan/<int:round_id>/grafiek/radar.svg")

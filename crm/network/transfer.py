@@ -11,14 +11,17 @@ import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import insert, select
 
 from crm.db import db
 from crm.forms import PHONE_RE
 from crm.network import services
 from crm.network.models import STATUS_LABELS, Affiliation, Contact, Partner
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_ROWS = 20000
 #: Same shape the forms accept (one @, a dot in the domain, no spaces); cheap for 10,000 rows.
@@ -425,4 +428,6 @@ def _bulk_insert_partners(rows: list[dict], actor_id: int | None) -> int:
 
 
 def template_frame(kind: str) -> pd.DataFrame:
+    import pandas as pd  # loads on first use, not at boot
+
     return pd.DataFrame([EXAMPLES[kind]], columns=[c for c, _, _ in COLUMNS[kind]])

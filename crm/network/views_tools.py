@@ -10,10 +10,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from crm.admin.services import choices
 from crm.audit import record_event
 from crm.blueprint import bp
-from crm.charts import cached_svg
+from crm.charts import cached_svg, svg_response
 from crm.db import db
-from crm.exports import send_frame
-from crm.network import maps, moments, privacy, services, tables, transfer
+from crm.network import maps, moments, privacy, services, transfer
 from crm.network.forms import ConfirmImportForm, EraseForm, ImportForm
 from crm.network.models import QUADRANTS, Contact
 from crm.network.views import _contact_filters, _load_contact, _partner_filters, actor_id, get_or_404, labels
@@ -45,7 +44,7 @@ def partner_map():
 def partner_map_svg():
     show_ended = request.args.get("beeindigd") == "1"
     groups = maps.map_groups(maps.map_rows(show_ended), labels()["kinds"])
-    return cached_svg(("woordweb", repr(groups)), lambda: maps.draw_map(groups))
+    return svg_response(cached_svg(("woordweb", repr(groups)), lambda: maps.draw_map(groups)))
 
 
 # -- krachtenveld -------------------------------------------------------------------------------
@@ -65,7 +64,7 @@ def power_grid_svg():
     municipal = request.args.get("wie", "gemeente") == "gemeente"
     rows = maps.grid_rows(municipal)
     key = tuple((r["name"], r["influence"], r["interest"]) for r in rows)
-    return cached_svg(("krachtenveld", key), lambda: maps.draw_grid(rows))
+    return svg_response(cached_svg(("krachtenveld", key), lambda: maps.draw_grid(rows)))
 
 
 # -- export -------------------------------------------------------------------------------------
@@ -76,9 +75,13 @@ def _format() -> str:
     return fmt
 
 
+# pandas loads with the first export, not at boot: crm.exports and tables import it.
 @bp.route("/partners/export")
 @staff_only
 def partners_export():
+    from crm.exports import send_frame
+    from crm.network import tables
+
     fmt = _format()
     frame = tables.partners_frame(services.partner_query(**_partner_filters()), _lists())
     record_event("export", "crm_partner", fields=[f"{len(frame)} rijen"], commit=True)
@@ -88,6 +91,9 @@ def partners_export():
 @bp.route("/personen/export")
 @staff_only
 def contacts_export():
+    from crm.exports import send_frame
+    from crm.network import tables
+
     fmt = _format()
     stmt = services.contact_query(**_contact_filters()).where(Contact.erased_at.is_(None))
     frame = tables.contacts_frame(stmt, _lists())
@@ -98,6 +104,9 @@ def contacts_export():
 @bp.route("/contactmomenten/export")
 @staff_only
 def interactions_export():
+    from crm.exports import send_frame
+    from crm.network import tables
+
     fmt = _format()
     frame = tables.interactions_frame(moments.interaction_query(**_interaction_filters()), _lists())
     record_event("export", "crm_interaction", fields=[f"{len(frame)} rijen"], commit=True)
@@ -168,6 +177,8 @@ def network_import_confirm():
 @bp.route("/import/sjabloon")
 @staff_only
 def network_import_template():
+    from crm.exports import send_frame
+
     kind = request.args.get("soort", "organisaties")
     if kind not in transfer.COLUMNS:
         abort(404)

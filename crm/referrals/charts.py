@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections import OrderedDict
-from threading import Lock
-
-from matplotlib.figure import Figure
-
-from crm.charts import PALETTE, to_svg
+from crm.charts import PALETTE, cached_svg, new_figure
 from crm.referrals.stats import Stats, month_label
 
-_CACHE: OrderedDict[str, bytes] = OrderedDict()
-_CACHE_SIZE = 64
-_LOCK = Lock()
 TOP_PARTNERS = 15
 
 
@@ -28,8 +19,7 @@ def _empty(ax) -> None:
 
 
 def _figure(height: float = 3.6):
-    fig = Figure(figsize=(7.5, height))
-    return fig, fig.subplots()
+    return new_figure(7.5, height)
 
 
 def _by_month(stats: Stats):
@@ -131,14 +121,4 @@ def chart_svg(name: str, stats: Stats) -> bytes:
     data = (name, stats.months, stats.purposes, stats.by_month_purpose, stats.by_month_direction,
             stats.by_purpose, stats.by_method, stats.by_branch, stats.by_partner[:TOP_PARTNERS],
             stats.comparison)
-    key = hashlib.sha256(repr(data).encode()).hexdigest()
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    svg = to_svg(_draw(name, stats))
-    with _LOCK:
-        _CACHE[key] = svg
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return svg
+    return cached_svg(data, lambda: _draw(name, stats))

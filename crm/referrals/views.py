@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from crm import roles
 from crm.admin.services import branch_choices, choices
@@ -180,12 +180,11 @@ def referral_stats():
 def referral_chart(chart: str):
     if chart not in CHARTS:
         abort(404)
-    from crm.referrals.charts import chart_svg  # matplotlib loads on first use, not at boot
+    from crm.charts import svg_response  # matplotlib loads on first use, not at boot
+    from crm.referrals.charts import chart_svg
 
     _form, flt = stats_filter(request.args)
-    response = Response(chart_svg(chart, compute(flt)), mimetype="image/svg+xml")
-    response.headers["Content-Disposition"] = "inline"
-    return response
+    return svg_response(chart_svg(chart, compute(flt)))
 
 
 @bp.route("/verwijzingen/export/<what>.<fmt>", methods=["POST"])
