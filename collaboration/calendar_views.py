@@ -15,6 +15,7 @@ from collaboration.services import CollaborationError, check_version, partner_ch
 from crm.admin.services import choice_label, choices
 from crm.auth.models import User
 from crm.auth.services import current_account
+from crm.charts import svg_response
 from crm.db import db
 from crm.network.models import Partner
 from crm.permissions import all_staff, current_role, public, staff_only
@@ -68,7 +69,7 @@ def calendar_timeline():
 @all_staff
 def calendar_timeline_svg():
     moments = cal.life_stage_moments(partner_filter(request.args.get("partner")))
-    return Response(cal.timeline_svg(moments), mimetype="image/svg+xml")
+    return svg_response(cal.timeline_svg(moments))
 
 
 @bp.route("/aanhaakkalender/afdrukken")

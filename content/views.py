@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
@@ -17,6 +17,7 @@ from content.models import STATUS_LABELS
 from crm import roles
 from crm.auth.services import current_account
 from crm.blueprint import TEMPLATES_DIR
+from crm.charts import svg_response
 from crm.db import db
 from crm.guide import Phase, Theme
 from crm.permissions import all_staff, current_role, staff_only
@@ -116,7 +117,7 @@ def index():
 @bp.route("/overzicht.svg")
 @all_staff
 def overview_svg():
-    return Response(heatmap_svg(services.overview()), mimetype="image/svg+xml")
+    return svg_response(heatmap_svg(services.overview()))
 
 
 @bp.route("/<guide_theme>")

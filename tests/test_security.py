@@ -76,6 +76,23 @@ def test_no_inline_script_in_pages(app, client, login_as, world):
         assert " onclick=" not in html and " onload=" not in html, url
 
 
+def test_every_chart_is_an_svg_that_can_run_nothing(app, client, login_as, world):
+    """Every chart of every package goes out through crm.charts.svg_response."""
+    from crm.charts import SVG_CSP
+
+    login_as("admin")
+    table = policy_table(app)
+    charts = [(rule, url) for rule, url in _urls(app, world)
+              if rule.rule.endswith(".svg") and "admin" in table[rule.endpoint]]
+    assert len(charts) >= 8, [u for _r, u in charts]
+    for _rule, url in charts:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.mimetype == "image/svg+xml", url
+        assert response.headers["Content-Security-Policy"] == SVG_CSP, url
+        assert response.get_data(as_text=True).lstrip().startswith("<?xml"), url
+
+
 @pytest.mark.parametrize("role", ["admin", "specialist", "frontoffice"])
 def test_get_never_changes_the_database(app, client, login_as, world, role):
     login_as(role)

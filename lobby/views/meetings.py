@@ -8,6 +8,7 @@ from sqlalchemy import select
 from crm.audit import record_event
 from crm.auth.models import User
 from crm.auth.services import current_account
+from crm.charts import svg_response
 from crm.db import db
 from crm.permissions import staff_only
 from crm.roles import STAFF
@@ -229,7 +230,7 @@ def referral_chart():
     figures = brief_services.referral_figures()
     counts = [(m.year, m.month, m.count) for m in figures[1]] if figures else []
     svg = charts.referral_chart_svg(counts)
-    return Response(svg, mimetype="image/svg+xml")
+    return svg_response(svg)
 
 
 @bp.route("/gesprekken/<int:meeting_id>/mail.eml")
