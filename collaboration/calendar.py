@@ -23,6 +23,7 @@ from collaboration.models import (
 )
 from collaboration.services import CollaborationError, partners_by_ids
 from crm.auth.models import User
+from crm.charts import new_figure, to_svg
 from crm.db import db, utcnow
 from crm.network.models import Partner
 from crm.web import MONTHS_NL
@@ -221,8 +222,6 @@ def timeline_svg(moments: list[HookMoment]) -> bytes:
 @lru_cache(maxsize=32)
 def _timeline_svg(points: tuple[tuple[int, str], ...]) -> bytes:
     """Cached by its data: the same moments give the same picture."""
-    from crm.charts import new_figure, to_svg  # matplotlib loads on first use, not at boot
-
     fig, ax = new_figure(9, 1.6 + 0.32 * max(len(points), 1))
     ax.axvspan(MIN_AGE_MONTHS, 0, color="#f3e6f5", zorder=0)
     ax.text(-4.5, len(points) + 0.2, "zwangerschap", ha="center", fontsize=8, color="#5a2a63")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from wtforms import FieldList, FormField, HiddenField
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
@@ -22,9 +24,15 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 class BaseForm(FlaskForm):
     """Every form of the plugin: Dutch messages from WTForms' own translations, and text
-    cleaned of control characters (PostgreSQL refuses NUL) and outer spaces."""
+    cleaned of control characters (PostgreSQL refuses NUL) and outer spaces.
+
+    The CSRF token is checked once per POST, for every route of the plugin, by the policy
+    check in ``crm.permissions``; the form does not check it again, but ``hidden_tag()``
+    still writes it into the page.
+    """
 
     class Meta:
+        csrf = False
         locales = ["nl_NL", "nl"]
 
         def get_translations(self, form):
@@ -38,6 +46,10 @@ class BaseForm(FlaskForm):
             if clean_text not in filters:
                 filters.append(clean_text)
             return unbound_field.bind(form=form, filters=filters, **options)
+
+    def hidden_tag(self, *fields):
+        token = Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="{}">')
+        return super().hidden_tag(*fields) + token.format(generate_csrf())
 
 
 class VersionedForm(BaseForm):

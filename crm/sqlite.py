@@ -63,15 +63,13 @@ def _wants_write() -> bool:
 def write_phase(session):
     """Write inside this block; on SQLite in a ``@reads_first`` request, with the lock.
 
-    The read transaction of the request (nothing written yet) is ended first, so the
-    statements inside begin a new transaction with BEGIN IMMEDIATE. Everywhere else —
-    PostgreSQL, a request that began with the write lock, the CLI — it changes nothing.
-    The caller commits afterwards, as always.
+    A read transaction that is open (nothing written yet) is ended first, so the statements
+    inside begin a new transaction with BEGIN IMMEDIATE. Where the transaction already
+    holds the lock (every other POST, the CLI) and on PostgreSQL it changes nothing. The
+    caller commits afterwards, as always.
     """
     session = session() if hasattr(session, "registry") else session  # a scoped_session
-    if (session.get_bind().dialect.name == "sqlite" and has_request_context()
-            and request.method not in SAFE_METHODS and _reads_first_request()
-            and session.in_transaction()
+    if (session.get_bind().dialect.name == "sqlite" and session.in_transaction()
             and not session.connection().info.get("crm_write_lock")):
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("write_phase: changes were made before it began")

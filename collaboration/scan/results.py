@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from collaboration.scan.models import ASPECTS, OPEN, STATEMENT, ScanAnswer, ScanInvitation, ScanResponse
 from collaboration.scan.services import previous_round
+from crm.charts import figure, new_figure, to_svg
 from crm.db import db
 
 
@@ -185,8 +186,6 @@ def chart_data(result: RoundResult) -> tuple:
 def radar_svg(data: tuple) -> bytes:
     import math
 
-    from crm.charts import figure, to_svg  # matplotlib loads on first use, not at boot
-
     labels = [label for _, label, _ in ASPECTS]
     angles = [n / len(labels) * 2 * math.pi for n in range(len(labels))]
     fig = figure(6, 5.2)
@@ -207,8 +206,6 @@ def radar_svg(data: tuple) -> bytes:
 
 @lru_cache(maxsize=64)
 def bars_svg(data: tuple) -> bytes:
-    from crm.charts import new_figure, to_svg
-
     labels = [label for _, label, _ in ASPECTS]
     fig, ax = new_figure(7, 4)
     count = max(len(data), 1)

@@ -47,9 +47,6 @@ class _ReferralFields(BaseForm):
 
 
 class ReferralForm(_ReferralFields):
-    class Meta:
-        csrf = False  # checked once, for every POST of the plugin, by crm.permissions
-
     #: One-time token of this form: posting it twice stores one referral.
     nonce = HiddenField(validators=[InputRequired(
         message="Het formulier is niet compleet. Laad de pagina opnieuw en probeer het nog eens."
@@ -61,10 +58,7 @@ class ReferralEditForm(_ReferralFields):
 
 
 class StatsFilterForm(BaseForm):
-    """The filters above the statistics (a GET form: no CSRF token)."""
-
-    class Meta:
-        csrf = False
+    """The filters above the statistics (a GET form)."""
 
     start = MonthField("Van maand", validators=[optional()], description="Bijvoorbeeld 2026-01.")
     end = MonthField("Tot en met maand", validators=[optional()], description="Bijvoorbeeld 2026-12.")

@@ -11,6 +11,7 @@ from crm.admin.services import branch_choices, choices
 from crm.audit import record_event
 from crm.auth.services import current_account
 from crm.blueprint import bp
+from crm.charts import svg_response
 from crm.db import db
 from crm.permissions import allow, current_role, require, staff_only
 from crm.referrals import services
@@ -180,8 +181,7 @@ def referral_stats():
 def referral_chart(chart: str):
     if chart not in CHARTS:
         abort(404)
-    from crm.charts import svg_response  # matplotlib loads on first use, not at boot
-    from crm.referrals.charts import chart_svg
+    from crm.referrals.charts import chart_svg  # matplotlib loads on first use, not at boot
 
     _form, flt = stats_filter(request.args)
     return svg_response(chart_svg(chart, compute(flt)))
