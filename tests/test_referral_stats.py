@@ -158,6 +158,18 @@ def test_charts_are_svg(client, login_as, data, chart):
     assert response.data.lstrip().startswith(b"<?xml") and b"<svg" in response.data
 
 
+@pytest.mark.parametrize("chart", sorted(stats_module.CHARTS))
+def test_each_chart_computes_only_its_part_and_draws_the_same(app, data, chart):
+    """A chart image runs only the GROUP BYs it draws, yet shows what the full figures show."""
+    from crm.referrals.charts import chart_svg
+
+    with app.app_context():
+        flt = StatsFilter.default(NOW)
+        part = compute(flt, stats_module.chart_parts(chart))
+        assert chart_svg(chart, part) == chart_svg(chart, compute(flt))
+        assert len(stats_module.chart_parts(chart)) < len(stats_module.ALL_PARTS)
+
+
 def test_unknown_chart_is_404(client, login_as):
     login_as("specialist")
     assert client.get("/verwijzingen/statistiek/grafiek/geheim.svg").status_code == 404

@@ -42,6 +42,14 @@ CHARTS = {
     "vergelijking": "Per doel: deze periode en dezelfde periode een jaar eerder",
 }
 UNKNOWN = "Onbekend"
+#: The three GROUP BY parts of ``compute``; each chart image asks only for what it draws.
+MAIN, PARTNERS, LAST_YEAR = "main", "partners", "last_year"
+ALL_PARTS = frozenset({MAIN, PARTNERS, LAST_YEAR})
+CHART_PARTS = {"partner": frozenset({PARTNERS}), "vergelijking": frozenset({MAIN, LAST_YEAR})}
+
+
+def chart_parts(chart: str) -> frozenset[str]:
+    return CHART_PARTS.get(chart, frozenset({MAIN}))
 
 
 # -- months as YYYYMM ------------------------------------------------------------------
@@ -198,12 +206,14 @@ def change_percent(now: int, before: int) -> str:
     return f"{change:+d}%"
 
 
-def compute(flt: StatsFilter) -> Stats:
+def compute(flt: StatsFilter, parts: frozenset[str] = ALL_PARTS) -> Stats:
+    """The figures of the page; ``parts`` leaves out the GROUP BYs a chart does not draw
+    (their fields stay empty)."""
     purpose_labels = dict(choices("referral_purposes", include_inactive=True))
     method_labels = dict(choices("referral_methods", include_inactive=True))
     branch_labels = {r[0]: r[1] for r in db.session.execute(select(Branch.id, Branch.name))}
 
-    main = _grouped(flt, "month", "direction", "purpose", "method", "branch_id")
+    main = _grouped(flt, "month", "direction", "purpose", "method", "branch_id") if MAIN in parts else {}
     by_month_purpose: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_month_direction: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     purpose_n: dict[str, int] = defaultdict(int)
@@ -218,7 +228,7 @@ def compute(flt: StatsFilter) -> Stats:
         branch_n[branch_id] += n
         direction_n[direction] += n
 
-    partners = _grouped(flt, "partner_id", "direction")
+    partners = _grouped(flt, "partner_id", "direction") if PARTNERS in parts else {}
     partner_ids = {pid for pid, _ in partners if pid is not None}
     names = {r[0]: r[1] for r in db.session.execute(
         select(Partner.id, Partner.name).where(Partner.id.in_(partner_ids))
@@ -229,7 +239,8 @@ def compute(flt: StatsFilter) -> Stats:
     by_partner = sorted(((name, out, inc) for name, (out, inc) in per_partner.items()),
                         key=lambda r: (-(r[1] + r[2]), r[0]))
 
-    before = {key[0]: n for key, n in _grouped(flt.last_year(), "purpose").items()}
+    before = ({key[0]: n for key, n in _grouped(flt.last_year(), "purpose").items()}
+              if LAST_YEAR in parts else {})
     order = list(purpose_labels)
     used = sorted(set(purpose_n) | set(before), key=lambda c: (order.index(c) if c in order else 999, c))
     comparison = [(purpose_labels.get(c, c), purpose_n.get(c, 0), before.get(c, 0)) for c in used]

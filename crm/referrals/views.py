@@ -17,7 +17,7 @@ from crm.permissions import allow, current_role, require, staff_only
 from crm.referrals import services
 from crm.referrals.forms import ReferralEditForm, ReferralForm, StatsFilterForm
 from crm.referrals.models import Referral
-from crm.referrals.stats import CHARTS, StatsFilter, change_percent, compute, parse_month
+from crm.referrals.stats import CHARTS, StatsFilter, change_percent, chart_parts, compute, parse_month
 from crm.sqlite import reads_first
 from crm.web import add_form_error, redirect_next, render_form
 
@@ -184,7 +184,7 @@ def referral_chart(chart: str):
     from crm.referrals.charts import chart_svg  # matplotlib loads on first use, not at boot
 
     _form, flt = stats_filter(request.args)
-    return svg_response(chart_svg(chart, compute(flt)))
+    return svg_response(chart_svg(chart, compute(flt, chart_parts(chart))))
 
 
 @bp.route("/verwijzingen/export/<what>.<fmt>", methods=["POST"])
