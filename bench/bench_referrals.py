@@ -298,7 +298,7 @@ def measure_posts(url: str, ids: dict, posts: int, concurrency: int, workers: in
     result["app"]["locked"] = app_log.read_text(errors="replace").count("database is locked")
     result["app"]["total_new_rows"] = count_rows(url, "crm_referral") - before
 
-    with gunicorn("bench.floor_app:app", env, workers=workers, log_path=workdir / "floor.log",
+    with gunicorn("bench.floor_app:create()", env, workers=workers, log_path=workdir / "floor.log",
                   preload=False) as (port, _proc):
         cookie, token = login(port, "balie@bench.example", PASSWORD)
         result["floor"] = _load(port, "/verwijzingen/nieuw", _referral_forms(token, partner), posts,

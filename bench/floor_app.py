@@ -11,18 +11,27 @@ from __future__ import annotations
 
 from functools import update_wrapper
 
-from flask import redirect, request
+from flask import Flask, redirect, request
 
-from wsgi import app
-
-_view = app.view_functions["crm.referral_new"]
+ENDPOINT = "crm.referral_new"
 
 
-def _floor():
-    if request.method == "GET":
-        return _view()  # the form, so the bench can log in and read a CSRF token
-    return redirect(request.path)
+def floor_view(app: Flask):
+    """The referral view of ``app`` with the POST doing nothing after the policy check."""
+    view = app.view_functions[ENDPOINT]
+
+    def _floor():
+        if request.method == "GET":
+            return view()  # the form, so the bench can log in and read a CSRF token
+        return redirect(request.path)
+
+    # Keep the view's policy attributes (allowed roles, reads-first): the same checks run.
+    return update_wrapper(_floor, view)
 
 
-# Keep the view's policy attributes (allowed roles, reads-first): the same checks run.
-app.view_functions["crm.referral_new"] = update_wrapper(_floor, _view)
+def create() -> Flask:
+    """For gunicorn: ``gunicorn 'bench.floor_app:create()'``."""
+    from wsgi import app
+
+    app.view_functions[ENDPOINT] = floor_view(app)
+    return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
@@ -22,6 +23,12 @@ def clean_text(value):
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+@cache
+def dutch_translations():
+    """WTForms' own Dutch messages, looked up on disk once per process, not once per form."""
+    return get_translations(BaseForm.Meta.locales)
+
+
 class BaseForm(FlaskForm):
     """Every form of the plugin: Dutch messages from WTForms' own translations, and text
     cleaned of control characters (PostgreSQL refuses NUL) and outer spaces.
@@ -37,7 +44,7 @@ class BaseForm(FlaskForm):
 
         def get_translations(self, form):
             # Flask-WTF only translates through Flask-Babel; use WTForms' own Dutch messages.
-            return get_translations(self.locales)
+            return dutch_translations()
 
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, FieldList | FormField):
