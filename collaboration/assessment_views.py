@@ -7,7 +7,7 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 
 from collaboration import assessments as svc
-from collaboration.blueprint import bp, current_user_id, get_or_404, partner_filter, run_and_commit
+from collaboration.blueprint import bp, current_user_id, get_or_404, partner_filter
 from collaboration.forms import CriterionForm, EmptyForm, assessment_form_class
 from collaboration.models import Assessment, AssessmentCriterion
 from collaboration.services import check_version, partner_choices
@@ -15,7 +15,7 @@ from crm.auth.services import current_account
 from crm.db import db
 from crm.network.models import STATUS_LABELS, Partner
 from crm.permissions import admin_only, staff_only
-from crm.web import render_form
+from crm.web import render_form, save_form
 
 
 def _assessment(assessment_id: int) -> Assessment:
@@ -79,7 +79,7 @@ def assessment_new():
     lines = svc.lines_for(None)
     form = _assessment_form(None, lines)
     if form.validate_on_submit():
-        result, ok = run_and_commit(
+        result, ok = save_form(
             form, lambda: svc.save_assessment(None, _assessment_input(form, lines), current_user_id()))
         if ok:
             return _saved(*result)
@@ -106,7 +106,7 @@ def assessment_edit(assessment_id: int):
             check_version(assessment, form.version.data)
             return svc.save_assessment(assessment, _assessment_input(form, lines), current_user_id())
 
-        result, ok = run_and_commit(form, save)
+        result, ok = save_form(form, save)
         if ok:
             return _saved(*result)
     return render_form("collaboration/assessment_form.html", form, assessment=assessment,
@@ -129,7 +129,7 @@ def assessment_history(partner_id: int):
 def criteria():
     form = CriterionForm()
     if form.validate_on_submit():
-        _, ok = run_and_commit(form, lambda: svc.save_criterion(None, form.group.data, form.label.data))
+        _, ok = save_form(form, lambda: svc.save_criterion(None, form.group.data, form.label.data))
         if ok:
             flash("Het criterium is toegevoegd.", "success")
             return redirect(url_for("collaboration.criteria"))
@@ -144,7 +144,7 @@ def criterion_edit(criterion_id: int):
     criterion = get_or_404(AssessmentCriterion, criterion_id)
     form = CriterionForm(obj=criterion if request.method == "GET" else None)
     if form.validate_on_submit():
-        _, ok = run_and_commit(form, lambda: svc.save_criterion(
+        _, ok = save_form(form, lambda: svc.save_criterion(
             criterion, form.group.data, form.label.data, form.active.data))
         if ok:
             flash("Het criterium is opgeslagen. Eerdere afwegingen houden de oude tekst.", "success")

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort
-from sqlalchemy.orm.exc import StaleDataError
 
-from collaboration.services import STALE_MESSAGE, CollaborationError
 from crm.auth.services import current_account
 from crm.blueprint import TEMPLATES_DIR
 from crm.db import db
-from crm.web import add_form_error
 
 bp = Blueprint("collaboration", __name__, template_folder=TEMPLATES_DIR)
 
@@ -17,23 +14,6 @@ bp = Blueprint("collaboration", __name__, template_folder=TEMPLATES_DIR)
 def current_user_id() -> int | None:
     account = current_account()
     return account.id if account is not None else None
-
-
-def run_and_commit(form, action):
-    """Run a service call and commit once; on a broken rule or a stale version roll back
-    and put the Dutch message on the form. Returns (result, True) or (None, False)."""
-    try:
-        result = action()
-        db.session.commit()
-    except CollaborationError as exc:
-        db.session.rollback()
-        add_form_error(form, exc.field, str(exc))
-    except StaleDataError:
-        db.session.rollback()
-        add_form_error(form, None, STALE_MESSAGE)
-    else:
-        return result, True
-    return None, False
 
 
 MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; a larger id in a URL would fail in the database

@@ -8,7 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from sqlalchemy import select
 
 from collaboration import calendar as cal
-from collaboration.blueprint import bp, get_or_404, partner_filter, run_and_commit
+from collaboration.blueprint import bp, get_or_404, partner_filter
 from collaboration.forms import EmptyForm, MomentForm
 from collaboration.models import HookMoment
 from collaboration.services import CollaborationError, check_version, partner_choices
@@ -20,7 +20,7 @@ from crm.db import db
 from crm.network.models import Partner
 from crm.permissions import all_staff, current_role, public, staff_only
 from crm.roles import STAFF
-from crm.web import render_form
+from crm.web import render_form, save_form
 
 
 def _moment(moment_id: int) -> HookMoment:
@@ -129,7 +129,7 @@ def _moment_input(form: MomentForm) -> cal.MomentInput:
 def moment_new():
     form = _moment_form(None)
     if form.validate_on_submit():
-        moment, ok = run_and_commit(form, lambda: cal.save_moment(None, _moment_input(form)))
+        moment, ok = save_form(form, lambda: cal.save_moment(None, _moment_input(form)))
         if ok:
             flash(f"‘{moment.title}’ staat in de aanhaakkalender.", "success")
             return redirect(url_for("collaboration.moment_detail", moment_id=moment.id))
@@ -146,7 +146,7 @@ def moment_edit(moment_id: int):
             check_version(moment, form.version.data)
             return cal.save_moment(moment, _moment_input(form))
 
-        _, ok = run_and_commit(form, save)
+        _, ok = save_form(form, save)
         if ok:
             flash("De wijzigingen zijn opgeslagen.", "success")
             return redirect(url_for("collaboration.moment_detail", moment_id=moment.id))

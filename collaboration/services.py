@@ -9,32 +9,15 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from collaboration.models import Agreement, Assessment, HookMoment, StrengthAnalysis
-from crm.db import db, is_stale
+from crm.db import db
+from crm.errors import RuleError, check_version
 from crm.network.models import Partner
 
-STALE_MESSAGE = (
-    "Iemand anders heeft dit intussen gewijzigd. Je wijzigingen zijn niet opgeslagen: "
-    "open de pagina opnieuw en voer ze nog eens in."
-)
+__all__ = ["CollaborationError", "check_version"]  # check_version: for the views
 
 
-class CollaborationError(ValueError):
-    """A rule of the instruments was broken; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-class StaleRecord(CollaborationError):
-    def __init__(self):
-        super().__init__(STALE_MESSAGE, None)
-
-
-def check_version(record, submitted) -> None:
-    """Raise ``StaleRecord`` when the form was shown with another version than is stored."""
-    if is_stale(record, submitted):
-        raise StaleRecord()
+class CollaborationError(RuleError):
+    """A rule of the instruments was broken (see ``crm.errors.RuleError``)."""
 
 
 # -- partners --------------------------------------------------------------------------------

@@ -8,14 +8,14 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 
 from collaboration import services
-from collaboration.blueprint import bp, current_user_id, get_or_404, partner_filter, run_and_commit
+from collaboration.blueprint import bp, current_user_id, get_or_404, partner_filter
 from collaboration.forms import AgreementForm, AnalysisForm
 from collaboration.models import Agreement, StrengthAnalysis
 from crm.guide import Theme
 from crm.network.models import Partner
 from crm.permissions import staff_only
 from crm.registry import current_registry
-from crm.web import render_form
+from crm.web import render_form, save_form
 
 __all__ = ["bp"]
 
@@ -65,7 +65,7 @@ def _analysis_input(form: AnalysisForm) -> services.AnalysisInput:
 def analysis_new():
     form = _analysis_form(None)
     if form.validate_on_submit():
-        analysis, ok = run_and_commit(
+        analysis, ok = save_form(
             form, lambda: services.save_analysis(None, _analysis_input(form), current_user_id()))
         if ok:
             flash("De krachtenanalyse is opgeslagen.", "success")
@@ -90,7 +90,7 @@ def analysis_edit(analysis_id: int):
             services.check_version(analysis, form.version.data)
             return services.save_analysis(analysis, _analysis_input(form), current_user_id())
 
-        _, ok = run_and_commit(form, save)
+        _, ok = save_form(form, save)
         if ok:
             flash("De wijzigingen zijn opgeslagen.", "success")
             return redirect(url_for("collaboration.analysis_detail", analysis_id=analysis.id))
@@ -133,7 +133,7 @@ def _agreement_input(form: AgreementForm) -> services.AgreementInput:
 def agreement_new():
     form = _agreement_form(None)
     if form.validate_on_submit():
-        agreement, ok = run_and_commit(
+        agreement, ok = save_form(
             form, lambda: services.save_agreement(None, _agreement_input(form), current_user_id()))
         if ok:
             flash("De samenwerkingsafspraken zijn opgeslagen.", "success")
@@ -159,7 +159,7 @@ def agreement_edit(agreement_id: int):
             services.check_version(agreement, form.version.data)
             return services.save_agreement(agreement, _agreement_input(form), current_user_id())
 
-        _, ok = run_and_commit(form, save)
+        _, ok = save_form(form, save)
         if ok:
             flash("De wijzigingen zijn opgeslagen.", "success")
             return redirect(url_for("collaboration.agreement_detail", agreement_id=agreement.id))

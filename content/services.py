@@ -20,21 +20,11 @@ from content.models import (
     StepCheck,
     YearSnapshot,
 )
-from crm.db import db, is_stale, utcnow
+from crm import errors
+from crm.db import db, utcnow
 from crm.guide import Phase, Theme
 
-STALE_MESSAGE = (
-    "Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw, "
-    "bekijk de nieuwe versie en voer je wijziging daarna nog een keer in."
-)
-
-
-class StaleRecord(Exception):
-    """The record changed since the form was shown (lost-update check)."""
-
-    def __init__(self, message: str = STALE_MESSAGE):
-        super().__init__(message)
-        self.message = message
+StaleRecord = errors.StaleRecord
 
 
 def check_version(record, submitted) -> None:
@@ -48,8 +38,7 @@ def check_version(record, submitted) -> None:
         if submitted not in ("", "0"):
             raise StaleRecord()
         return
-    if is_stale(record, submitted):
-        raise StaleRecord()
+    errors.check_version(record, submitted)
 
 
 def key_of(theme: Theme, phase: Phase) -> str:

@@ -19,10 +19,11 @@ from crm.auth.services import current_account
 from crm.blueprint import TEMPLATES_DIR
 from crm.charts import svg_response
 from crm.db import db
+from crm.errors import STALE_MESSAGE
 from crm.guide import Phase, Theme
 from crm.permissions import all_staff, current_role, staff_only
 from crm.registry import current_registry
-from crm.web import add_form_error, local_tz
+from crm.web import add_form_error, local_tz, save_form
 
 bp = Blueprint("content", __name__, template_folder=TEMPLATES_DIR)
 
@@ -185,17 +186,15 @@ def save_phase(guide_theme: str, guide_phase: str):
     form = PhaseForm()
     if form.validate():
         try:
-            services.save_phase(theme, phase, form.status.data, form.answer.data, form.version.data,
-                                current_account())
-            db.session.commit()
-        except services.StaleRecord as stale:
-            db.session.rollback()
-            add_form_error(form, None, stale.message)
+            _, ok = save_form(form, lambda: services.save_phase(
+                theme, phase, form.status.data, form.answer.data, form.version.data, current_account(),
+            ))
         except IntegrityError:
             # Someone else created the progress of this phase at the same moment.
             db.session.rollback()
-            add_form_error(form, None, services.STALE_MESSAGE)
-        else:
+            add_form_error(form, None, STALE_MESSAGE)
+            ok = False
+        if ok:
             flash(f"De fase {phase.label} van {theme.label} is opgeslagen.", "success")
             return redirect(url_for("content.phase", guide_theme=theme.value, guide_phase=phase.value))
     db.session.rollback()

@@ -1,4 +1,4 @@
-"""Small helpers for views: safe redirects, form errors, pagination, Dutch dates."""
+"""Small helpers for views: saving a form, safe redirects, form errors, pagination, Dutch dates."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, redirect, render_template, request, url_for
+from sqlalchemy.orm.exc import StaleDataError
+
+from crm.db import db
+from crm.errors import STALE_MESSAGE, RuleError
 
 MONTHS_NL = (
     "januari", "februari", "maart", "april", "mei", "juni",
@@ -42,6 +46,28 @@ def add_form_error(form, field: str | None, message: str) -> None:
         target.errors = [*target.errors, message]  # errors may be a tuple before validation
     else:
         form.form_errors.append(message)
+
+
+def save_form(form, action):
+    """Run ``action`` (a service call) and commit once; returns ``(result, True)``.
+
+    When the service refuses (``crm.errors.RuleError``, also a stale version), or the
+    database finds the record was saved by someone else meanwhile, nothing is kept: the
+    session is rolled back, the Dutch message is put next to its form field, and the
+    result is ``(None, False)`` so the view shows the form again.
+    """
+    try:
+        result = action()
+        db.session.commit()
+    except RuleError as exc:
+        db.session.rollback()
+        add_form_error(form, exc.field, str(exc))
+    except StaleDataError:
+        db.session.rollback()
+        add_form_error(form, None, STALE_MESSAGE)
+    else:
+        return result, True
+    return None, False
 
 
 def file_response(data: bytes, mimetype: str, filename: str, inline: bool = False) -> Response:

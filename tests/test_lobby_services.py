@@ -8,12 +8,13 @@ from datetime import date, timedelta
 import pytest
 from PIL import Image
 
+from crm.errors import StaleRecord
 from crm.guide import Phase, Theme
 from crm.network.models import Affiliation, Contact, Interaction, Partner
 from crm.registry import Figures
 from lobby.models import Meeting, MeetingAgreement, Municipality
 from lobby.services import brief, evidence, meetings, municipality
-from lobby.services.common import LobbyError, StaleEdit, check_version
+from lobby.services.common import LobbyError, check_version
 from tests.fixtures.users import make_user
 from tests.fixtures.world_lobby import png_bytes
 
@@ -44,7 +45,7 @@ def test_check_version():
 
     check_version(Record(), "3")
     for stale in ("2", "", None, "x"):
-        with pytest.raises(StaleEdit):
+        with pytest.raises(StaleRecord):
             check_version(Record(), stale)
 
 

@@ -24,6 +24,7 @@ from collaboration.scan.models import (
 )
 from crm.audit import AuditEntry
 from crm.db import utcnow
+from crm.errors import StaleRecord
 from crm.network.models import Partner
 
 INVALID_TEXT = "Deze link werkt niet (meer)"
@@ -129,7 +130,7 @@ def test_editing_the_questionnaire_makes_a_new_version_and_rounds_keep_theirs(db
     assert len(new.statements) == 30  # one removed, one added
     assert "We evalueren elk jaar." in [i.text for i in new.statements]
     assert db.session.get(ScanRound, info.id).questionnaire.number == 1
-    with pytest.raises(services.ScanError, match="intussen gewijzigd"):
+    with pytest.raises(StaleRecord, match="intussen gewijzigd"):
         services.save_questionnaire(1, None, edits, None)
     db.session.rollback()
 

@@ -30,35 +30,23 @@ from collaboration.scan.models import (
     ScanResponse,
     ScanRound,
 )
-from crm.db import db, is_stale, utcnow
+from crm.db import db, utcnow
+from crm.errors import RuleError, StaleRecord, check_version
 from crm.network.models import Partner
 
 QUESTIONNAIRE_FILE = Path(__file__).resolve().parent / "questionnaire.yaml"
 #: ``secrets.token_urlsafe(32)``: 256 bits, 43 characters of the URL-safe alphabet.
 TOKEN_BYTES = 32
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
-STALE_MESSAGE = (
-    "Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw en voer je wijziging "
-    "nog een keer in."
-)
+__all__ = ["ScanClosed", "ScanError", "check_version"]
 
 
-class ScanError(ValueError):
-    """A rule of the scan was broken; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class ScanError(RuleError):
+    """A rule of the scan was broken (see ``crm.errors.RuleError``)."""
 
 
 class ScanClosed(ScanError):
     """The round closed (or was revealed) before the answers could be saved."""
-
-
-def check_version(record, submitted) -> None:
-    """Optimistic locking for forms: refuse a save based on an older version of ``record``."""
-    if is_stale(record, submitted):
-        raise ScanError(STALE_MESSAGE)
 
 
 # -- time ------------------------------------------------------------------------
@@ -153,7 +141,7 @@ def save_questionnaire(expected_number: int | None, intro: str | None, edits: li
     """Store the edited questionnaire as a new version; rounds keep the version they started with."""
     current = current_questionnaire()
     if expected_number != current.number:
-        raise ScanError(STALE_MESSAGE)
+        raise StaleRecord()
     kept = [e for e in edits if not e.remove and e.text.strip()]
     for aspect in ASPECT_KEYS:
         if not any(e.kind == STATEMENT and e.aspect == aspect for e in kept):

@@ -33,7 +33,7 @@ from crm.auth.services import current_account
 from crm.charts import svg_response
 from crm.db import db
 from crm.permissions import admin_only, staff_only
-from crm.web import add_form_error, render_form
+from crm.web import add_form_error, render_form, save_form
 
 
 def round_context(round_: ScanRound) -> dict:
@@ -72,16 +72,11 @@ def scan_round_new():
     form.partner_ids.choices = services.partner_choices()
     if form.validate_on_submit():
         account = current_account()
-        try:
-            round_ = services.create_round(
-                form.title.data, form.purpose.data, form.partner_ids.data, form.opens_on.data,
-                form.closes_on.data, form.partners_may_see_results.data, account.id if account else None,
-            )
-        except services.ScanError as error:
-            db.session.rollback()
-            add_form_error(form, error.field, str(error))
-        else:
-            db.session.commit()
+        round_, ok = save_form(form, lambda: services.create_round(
+            form.title.data, form.purpose.data, form.partner_ids.data, form.opens_on.data,
+            form.closes_on.data, form.partners_may_see_results.data, account.id if account else None,
+        ))
+        if ok:
             flash("De ronde is aangemaakt. Nodig nu per partij de mensen uit.", "success")
             return redirect(url_for("collaboration.scan_round", round_id=round_.id))
     return render_form("collaboration/scan/round_form.html", form, new=True, round=None)
@@ -103,18 +98,13 @@ def scan_round_edit(round_id: int):
     if request.method == "GET":
         form.version.data = round_.version
     if form.validate_on_submit():
-        try:
-            services.update_round(
-                round_, form.version.data, title=form.title.data, purpose=form.purpose.data,
-                opens_on=form.opens_on.data, closes_on=form.closes_on.data,
-                partners_may_see_results=form.partners_may_see_results.data,
-                outcome=form.outcome.data, agreement_id=form.agreement_id.data,
-            )
-        except services.ScanError as error:
-            db.session.rollback()
-            add_form_error(form, error.field, str(error))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.update_round(
+            round_, form.version.data, title=form.title.data, purpose=form.purpose.data,
+            opens_on=form.opens_on.data, closes_on=form.closes_on.data,
+            partners_may_see_results=form.partners_may_see_results.data,
+            outcome=form.outcome.data, agreement_id=form.agreement_id.data,
+        ))
+        if ok:
             flash("De ronde is opgeslagen.", "success")
             return redirect(url_for("collaboration.scan_round", round_id=round_.id))
     return render_form("collaboration/scan/round_form.html", form, new=False, round=round_)
@@ -156,14 +146,11 @@ def scan_invite(round_id: int):
     if form.validate_on_submit():
         party = db.session.get(ScanParty, form.party_id.data)
         account = current_account()
-        try:
-            invitation, token = services.invite(party, form.person_name.data, form.email.data,
-                                                account.id if account else None)
-        except services.ScanError as error:
-            db.session.rollback()
-            add_form_error(form, error.field, str(error))
-        else:
-            db.session.commit()
+        invited, ok = save_form(form, lambda: services.invite(
+            party, form.person_name.data, form.email.data, account.id if account else None,
+        ))
+        if ok:
+            invitation, token = invited
             return _link_page(invitation, token, resent=False)
     return render_form("collaboration/scan/invite.html", form, round=round_, closed=False)
 
@@ -207,13 +194,10 @@ def scan_reveal(round_id: int):
     form = RevealForm()
     if form.validate_on_submit():
         account = current_account()
-        try:
-            services.reveal(round_, account.id if account else None, bool(form.confirm.data))
-        except services.ScanError as error:
-            db.session.rollback()
-            add_form_error(form, error.field, str(error))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.reveal(
+            round_, account.id if account else None, bool(form.confirm.data),
+        ))
+        if ok:
             flash("De uitkomsten zijn gedeeld. Bespreek ze samen.", "success")
             return redirect(url_for("collaboration.scan_results", round_id=round_.id))
     return render_form("collaboration/scan/reveal.html", form, **round_context(round_),
@@ -293,14 +277,10 @@ def scan_questionnaire():
         except (TypeError, ValueError):
             number = None
         account = current_account()
-        try:
-            new = services.save_questionnaire(number, form.intro.data, edits,
-                                              account.id if account else None)
-        except services.ScanError as error:
-            db.session.rollback()
-            add_form_error(form, error.field, str(error))
-        else:
-            db.session.commit()
+        new, ok = save_form(form, lambda: services.save_questionnaire(
+            number, form.intro.data, edits, account.id if account else None,
+        ))
+        if ok:
             flash(f"Versie {new.number} van de vragenlijst is opgeslagen. Nieuwe rondes gebruiken "
                   "deze versie; lopende rondes houden hun eigen versie.", "success")
             return redirect(url_for("collaboration.scan_questionnaire"))

@@ -9,13 +9,12 @@ from sqlalchemy import func, select
 
 from crm.admin.models import Branch, Choice, Setting
 from crm.db import db
+from crm.errors import RuleError
 from crm.registry import current_registry
 
 
-class AdminError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AdminError(RuleError):
+    """A rule about branches, lists or settings was broken (see ``crm.errors.RuleError``)."""
 
 
 # -- branches --------------------------------------------------------------------

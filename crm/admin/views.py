@@ -20,7 +20,7 @@ from crm.blueprint import bp
 from crm.db import db
 from crm.permissions import admin_only
 from crm.registry import current_registry
-from crm.web import add_form_error, page_number, render_form
+from crm.web import add_form_error, page_number, render_form, save_form
 
 
 # -- users -------------------------------------------------------------------------
@@ -70,13 +70,10 @@ def admin_user_edit(user_id: int):
     if request.method == "GET":
         form.branch_id.data = user.branch_id or 0
     if form.validate_on_submit():
-        try:
-            accounts.update_user(user, form.name.data, form.role.data, form.branch_id.data or None)
-        except accounts.AccountError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: accounts.update_user(
+            user, form.name.data, form.role.data, form.branch_id.data or None,
+        ))
+        if ok:
             flash("De gegevens zijn opgeslagen.", "success")
             return redirect(url_for("crm.admin_users"))
     return render_form(
@@ -138,13 +135,10 @@ def admin_branch_edit(branch_id: int | None):
         abort(404)
     form = BranchForm(obj=branch)
     if form.validate_on_submit():
-        try:
-            services.save_branch(branch, form.name.data, form.place.data, form.active.data)
-        except services.AdminError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.save_branch(
+            branch, form.name.data, form.place.data, form.active.data,
+        ))
+        if ok:
             flash("De vestiging is opgeslagen.", "success")
             return redirect(url_for("crm.admin_branches"))
     return render_form("crm/admin/branch_form.html", form, branch=branch)
@@ -165,13 +159,8 @@ def admin_list(key: str):
         abort(404)
     form = ChoiceForm()
     if form.validate_on_submit():
-        try:
-            choice = services.add_choice(key, form.label.data)
-        except services.AdminError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        choice, ok = save_form(form, lambda: services.add_choice(key, form.label.data))
+        if ok:
             flash(f"'{choice.label}' staat nu in de lijst.", "success")
             return redirect(url_for("crm.admin_list", key=key))
     options = services.list_options(key)

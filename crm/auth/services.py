@@ -17,18 +17,15 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from crm.audit import record_event
 from crm.auth.models import LoginAttempt, LoginSession, User
 from crm.db import db, utcnow
+from crm.errors import RuleError
 from crm.roles import USER_ROLES
 from crm.sqlite import immediate_writes
 
 MIN_PASSWORD_LENGTH = 12
 
 
-class AccountError(ValueError):
-    """A rule about accounts was broken; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AccountError(RuleError):
+    """A rule about accounts was broken (see ``crm.errors.RuleError``)."""
 
 
 class LoginThrottled(Exception):

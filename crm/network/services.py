@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from crm import errors
 from crm.db import db, is_stale, utcnow
 from crm.guide import Phase, Theme
 from crm.network.models import (
@@ -20,21 +21,18 @@ from crm.network.models import (
     PartnerStatusChange,
 )
 
+# The network's forms show what is stored now next to the refused input, so they say so.
 STALE_MESSAGE = ("Iemand anders heeft dit intussen gewijzigd. Je wijzigingen zijn niet opgeslagen. "
                  "Hieronder zie je wat er nu staat; pas je invoer aan en sla opnieuw op, of laad de "
                  "pagina opnieuw.")
 
 
-class NetworkError(ValueError):
-    """A problem the user can fix; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class NetworkError(errors.RuleError):
+    """A rule about partners, people or contact moments was broken (see ``crm.errors``)."""
 
 
-class StaleRecord(NetworkError):
-    """The record changed since the form was shown (optimistic locking)."""
+class StaleRecord(NetworkError, errors.StaleRecord):
+    """The record changed since the form was shown; carries what is stored now."""
 
     def __init__(self, current: dict):
         super().__init__(STALE_MESSAGE)

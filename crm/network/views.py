@@ -18,7 +18,7 @@ from crm.network.models import PARTNER_STATUSES, WARMTH, Affiliation, Contact, P
 from crm.network.moments import interaction_query
 from crm.permissions import staff_only
 from crm.registry import current_registry
-from crm.web import add_form_error, page_number, render_form
+from crm.web import add_form_error, page_number, render_form, save_form
 
 PER_PAGE = 25
 
@@ -326,14 +326,11 @@ def affiliation_add(contact_id: int):
     form.partner_id.choices = [(0, "Kies een organisatie")] + services.partner_choices(
         include=[form.partner_id.data] if form.partner_id.data else None)
     if form.validate_on_submit():
-        try:
-            services.add_affiliation(contact, form.partner_id.data, form.function.data,
-                                     form.department.data, form.start_date.data, form.end_date.data)
-        except services.NetworkError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.add_affiliation(
+            contact, form.partner_id.data, form.function.data, form.department.data,
+            form.start_date.data, form.end_date.data,
+        ))
+        if ok:
             flash("De organisatie is gekoppeld.", "success")
             return redirect(url_for("crm.contact_detail", contact_id=contact_id))
     date_error_messages(form)

@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from crm.admin.models import Branch, Choice
 from crm.admin.services import choices
 from crm.audit import record_event
-from crm.db import db, insert_skipping_duplicates, is_stale, utcnow
+from crm.db import db, insert_skipping_duplicates, utcnow
+from crm.errors import RuleError, check_version
 from crm.network.models import Partner
 from crm.referrals.models import AUDIENCES, DIRECTIONS, LANGUAGES, NOTE_MAX, Referral, ReferralMonthCache
 from crm.referrals.privacy import personal_data_message
@@ -24,17 +25,11 @@ from crm.web import local_tz
 
 PURPOSES_KEY = "referral_purposes"
 METHODS_KEY = "referral_methods"
-STALE_MESSAGE = ("Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw en breng je "
-                 "wijziging dan opnieuw aan.")
 MOST_USED_MONTHS = 3
 
 
-class ReferralError(ValueError):
-    """A rule about referrals was broken; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class ReferralError(RuleError):
+    """A rule about referrals was broken (see ``crm.errors.RuleError``)."""
 
 
 @dataclass(frozen=True)
@@ -112,12 +107,6 @@ def _aware(moment: datetime) -> datetime:
 
 
 # -- checks -------------------------------------------------------------------------
-def check_version(record, submitted: str | int | None) -> None:
-    """Optimistic lock: refuse a save based on an older version of the record (QUALITY 21)."""
-    if is_stale(record, submitted):
-        raise ReferralError(STALE_MESSAGE)
-
-
 def _validate(data: ReferralData) -> str:
     """Check the values; returns the partner's name (for the confirmation)."""
     if data.direction not in dict(DIRECTIONS):

@@ -19,7 +19,7 @@ from crm.referrals.forms import ReferralEditForm, ReferralForm, StatsFilterForm
 from crm.referrals.models import Referral
 from crm.referrals.stats import CHARTS, StatsFilter, change_percent, chart_parts, compute, parse_month
 from crm.sqlite import reads_first
-from crm.web import add_form_error, redirect_next, render_form
+from crm.web import redirect_next, render_form, save_form
 
 registrars = allow(roles.ADMIN, roles.FRONTOFFICE)
 FILTER_KEYS = ("start", "end", "branch", "kind")
@@ -67,15 +67,10 @@ def referral_new():
     account = current_account()
     form = ReferralForm()
     if form.validate_on_submit():
-        try:
-            stored = services.create_referral(
-                form_data(form), account.id if account else None, form.nonce.data
-            )
-        except services.ReferralError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        stored, ok = save_form(form, lambda: services.create_referral(
+            form_data(form), account.id if account else None, form.nonce.data
+        ))
+        if ok:
             if stored.created:
                 flash(f"Verwijzing opgeslagen: {stored.summary}. Je kunt de volgende invullen.",
                       "success")
@@ -120,13 +115,10 @@ def referral_edit(referral_id: int):
     if request.method == "GET":
         form.branch_id.data = referral.branch_id or 0
     if form.validate_on_submit():
-        try:
-            summary = services.update_referral(referral, form_data(form), form.version.data)
-        except services.ReferralError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        summary, ok = save_form(form, lambda: services.update_referral(
+            referral, form_data(form), form.version.data,
+        ))
+        if ok:
             flash(f"De verwijzing is verbeterd: {summary}.", "success")
             return redirect(url_for("crm.referral_today"))
     return render_form("crm/referrals/edit.html", form, referral=referral, **picker())

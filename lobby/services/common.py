@@ -1,34 +1,14 @@
-"""Errors, the version check and small text helpers shared by the lobby services."""
+"""The lobby's error, the version check and small text helpers shared by the lobby services."""
 
 from __future__ import annotations
 
-from crm.db import is_stale
+from crm.errors import RuleError, check_version
 
-STALE_MESSAGE = (
-    "Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw en voer je "
-    "wijziging daarna nog eens in."
-)
+__all__ = ["LobbyError", "check_version", "clean"]
 
 
-class LobbyError(ValueError):
-    """A rule was broken; ``field`` names the form field the Dutch message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-class StaleEdit(LobbyError):
-    """The record changed since the form was shown (optimistic locking, QUALITY 21)."""
-
-    def __init__(self):
-        super().__init__(STALE_MESSAGE)
-
-
-def check_version(record, submitted) -> None:
-    """Refuse a save based on an older version of ``record``."""
-    if is_stale(record, submitted):
-        raise StaleEdit()
+class LobbyError(RuleError):
+    """A rule of the lobby was broken (see ``crm.errors.RuleError``)."""
 
 
 def clean(value: str | None) -> str | None:

@@ -7,13 +7,12 @@ from flask import flash, redirect, render_template, request, url_for
 from crm.auth.services import current_account
 from crm.db import db
 from crm.permissions import staff_only
-from crm.web import add_form_error, file_response, render_form
+from crm.web import file_response, render_form, save_form
 from lobby.forms import EvidenceForm, MaterialForm, PitchForm
 from lobby.models import Evidence, EvidenceImage, Material, PitchVersion
 from lobby.models.evidence import EVIDENCE_KINDS
 from lobby.services import evidence as services
 from lobby.services import municipality as municipality_services
-from lobby.services.common import LobbyError
 from lobby.views.blueprint import bp, get_or_404, version_of
 
 
@@ -24,15 +23,10 @@ def pitches():
     form = PitchForm()
     if form.validate_on_submit():
         account = current_account()
-        try:
-            pitch = services.add_pitch(
-                form.title.data, form.text.data, account.id if account else None, form.make_current.data
-            )
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        pitch, ok = save_form(form, lambda: services.add_pitch(
+            form.title.data, form.text.data, account.id if account else None, form.make_current.data
+        ))
+        if ok:
             flash("De nieuwe versie van de pitch is opgeslagen.", "success")
             warning = services.pitch_warning(pitch.text)
             if warning:
@@ -71,15 +65,10 @@ def pitch_current(pitch_id: int):
 def materials():
     form = MaterialForm()
     if form.validate_on_submit():
-        try:
-            services.add_material(
-                form.kind.data, form.title.data, form.url.data, form.note.data, _read_upload(form.file.data)
-            )
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.add_material(
+            form.kind.data, form.title.data, form.url.data, form.note.data, _read_upload(form.file.data)
+        ))
+        if ok:
             flash("Het middel is toegevoegd.", "success")
             return redirect(url_for("lobby.materials"))
     return render_form(
@@ -156,13 +145,8 @@ def _evidence_data(form: EvidenceForm) -> services.EvidenceData:
 def evidence_new():
     form = EvidenceForm()
     if form.validate_on_submit():
-        try:
-            services.create_evidence(_evidence_data(form), _upload(form))
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.create_evidence(_evidence_data(form), _upload(form)))
+        if ok:
             flash("Het bewijs is opgeslagen.", "success")
             return redirect(url_for("lobby.evidence_list"))
     return render_form(
@@ -178,15 +162,10 @@ def evidence_edit(evidence_id: int):
     if request.method == "GET":
         version_of(form, evidence)
     if form.validate_on_submit():
-        try:
-            services.update_evidence(
-                evidence, form.version.data, _evidence_data(form), _upload(form), form.remove_image.data
-            )
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.update_evidence(
+            evidence, form.version.data, _evidence_data(form), _upload(form), form.remove_image.data
+        ))
+        if ok:
             flash("Het bewijs is opgeslagen.", "success")
             return redirect(url_for("lobby.evidence_list"))
     return render_form(

@@ -12,14 +12,13 @@ from crm.charts import svg_response
 from crm.db import db
 from crm.permissions import staff_only
 from crm.roles import STAFF
-from crm.web import add_form_error, render_form
+from crm.web import render_form, save_form
 from lobby import charts
 from lobby.forms import AgreementForm, MeetingForm, OutcomeForm
 from lobby.models import Meeting, MeetingAgreement, Municipality
 from lobby.services import brief as brief_services
 from lobby.services import meetings as services
 from lobby.services import municipality as municipality_services
-from lobby.services.common import LobbyError
 from lobby.services.evidence import search_evidence
 from lobby.views.blueprint import bp, get_or_404, version_of
 
@@ -94,13 +93,8 @@ def meeting_new(municipality_id: int):
     municipality = get_or_404(Municipality, municipality_id)
     form = _meeting_form(municipality, None)
     if form.validate_on_submit():
-        try:
-            meeting = services.create_meeting(municipality, _meeting_data(form))
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        meeting, ok = save_form(form, lambda: services.create_meeting(municipality, _meeting_data(form)))
+        if ok:
             flash(
                 "Het gesprek is opgeslagen. Bekijk de briefing als je klaar bent met voorbereiden.", "success"
             )
@@ -114,13 +108,10 @@ def meeting_edit(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
     form = _meeting_form(meeting.municipality, meeting)
     if form.validate_on_submit():
-        try:
-            services.update_meeting(meeting, form.version.data, _meeting_data(form))
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.update_meeting(
+            meeting, form.version.data, _meeting_data(form),
+        ))
+        if ok:
             flash("De voorbereiding is opgeslagen.", "success")
             return redirect(url_for("lobby.meeting", meeting_id=meeting.id))
     return render_form("lobby/meeting_form.html", form, municipality=meeting.municipality, meeting=meeting)
@@ -169,13 +160,10 @@ def meeting_outcome(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
     form = OutcomeForm()
     if form.validate_on_submit():
-        try:
-            services.save_outcome(meeting, form.version.data, form.outcome.data, form.key_message.data)
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.save_outcome(
+            meeting, form.version.data, form.outcome.data, form.key_message.data,
+        ))
+        if ok:
             flash("De uitkomst is opgeslagen.", "success")
             return redirect(url_for("lobby.meeting", meeting_id=meeting.id) + "#na-het-gesprek")
     return _render_meeting(meeting, outcome_form=form)
@@ -188,15 +176,10 @@ def agreement_add(meeting_id: int):
     form = AgreementForm()
     form.owner_id.choices = _owner_choices()
     if form.validate_on_submit():
-        try:
-            services.add_agreement(
-                meeting, form.description.data, form.owner_id.data, form.owner_name.data, form.due_on.data
-            )
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.add_agreement(
+            meeting, form.description.data, form.owner_id.data, form.owner_name.data, form.due_on.data
+        ))
+        if ok:
             flash("De afspraak is toegevoegd. Wie hem oppakt, ziet hem op de startpagina.", "success")
             return redirect(url_for("lobby.meeting", meeting_id=meeting.id) + "#afspraken")
     return _render_meeting(meeting, agreement_form=form)

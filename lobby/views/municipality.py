@@ -9,14 +9,13 @@ from crm.db import db
 from crm.guide import Theme
 from crm.permissions import staff_only
 from crm.registry import current_registry
-from crm.web import add_form_error, render_form
+from crm.web import render_form, save_form
 from lobby.forms import FigureForm, FundamentForm, LobbyPlanForm, MunicipalityForm, NewMunicipalityForm
 from lobby.models import KeyFigure, Municipality
 from lobby.models.municipality import FUNDAMENT_ITEMS, LOBBYPLAN_ITEMS
 from lobby.services import meetings as meeting_services
 from lobby.services import municipality as services
 from lobby.services import plans as plan_services
-from lobby.services.common import LobbyError
 from lobby.services.evidence import current_pitch
 from lobby.views.blueprint import bp, get_or_404, version_of
 
@@ -69,17 +68,12 @@ def municipality_new():
         (p.id, p.name) for p in services.free_municipal_partners()
     ]
     if form.validate_on_submit():
-        try:
-            municipality = services.create_municipality(
-                form.partner_id.data,
-                form.new_name.data,
-                **{name: getattr(form, name).data for name in PROFILE_FIELDS},
-            )
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        municipality, ok = save_form(form, lambda: services.create_municipality(
+            form.partner_id.data,
+            form.new_name.data,
+            **{name: getattr(form, name).data for name in PROFILE_FIELDS},
+        ))
+        if ok:
             flash(f"{municipality.name} is toegevoegd.", "success")
             return redirect(url_for("lobby.municipality", municipality_id=municipality.id))
     return render_form("lobby/municipality_form.html", form, municipality=None)
@@ -111,17 +105,12 @@ def municipality_edit(municipality_id: int):
         version_of(form, municipality)
         form.library_role.data = municipality.library_role or ""
     if form.validate_on_submit():
-        try:
-            services.update_municipality(
-                municipality,
-                form.version.data,
-                **{name: getattr(form, name).data for name in PROFILE_FIELDS},
-            )
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.update_municipality(
+            municipality,
+            form.version.data,
+            **{name: getattr(form, name).data for name in PROFILE_FIELDS},
+        ))
+        if ok:
             flash("Het profiel is opgeslagen.", "success")
             return redirect(url_for("lobby.municipality", municipality_id=municipality.id))
     return render_form("lobby/municipality_form.html", form, municipality=municipality)
@@ -133,20 +122,15 @@ def municipality_figures(municipality_id: int):
     municipality = get_or_404(Municipality, municipality_id)
     form = FigureForm()
     if form.validate_on_submit():
-        try:
-            services.add_figure(
-                municipality,
-                form.label.data,
-                form.value.data,
-                form.unit.data,
-                form.source.data,
-                form.year.data,
-            )
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.add_figure(
+            municipality,
+            form.label.data,
+            form.value.data,
+            form.unit.data,
+            form.source.data,
+            form.year.data,
+        ))
+        if ok:
             flash("Het cijfer is toegevoegd.", "success")
             return redirect(url_for("lobby.municipality_figures", municipality_id=municipality.id))
     return render_form("lobby/figures.html", form, municipality=municipality)
@@ -178,13 +162,8 @@ def fundament(municipality_id: int):
         for key, _label in FUNDAMENT_ITEMS:
             sub = getattr(form, key).form
             items[key] = (sub.done.data, sub.done_on.data, sub.note.data)
-        try:
-            services.save_fundament(municipality, form.version.data, items)
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.save_fundament(municipality, form.version.data, items))
+        if ok:
             flash("De fundament checklist is opgeslagen.", "success")
             return redirect(url_for("lobby.municipality", municipality_id=municipality.id))
     return render_form("lobby/fundament.html", form, municipality=municipality, items=FUNDAMENT_ITEMS)
@@ -206,13 +185,8 @@ def lobbyplan(municipality_id: int):
             key: (getattr(form, key).form.text.data, getattr(form, key).form.done.data)
             for key, _ in LOBBYPLAN_ITEMS
         }
-        try:
-            services.save_lobbyplan(plan, form.version.data, items)
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.save_lobbyplan(plan, form.version.data, items))
+        if ok:
             flash("Het lobbyplan is opgeslagen.", "success")
             return redirect(url_for("lobby.lobbyplan", municipality_id=municipality.id))
     return render_form(

@@ -8,13 +8,12 @@ from flask import flash, redirect, render_template, request, url_for
 
 from crm.db import db
 from crm.permissions import staff_only
-from crm.web import add_form_error, render_form
+from crm.web import render_form, save_form
 from lobby.forms import ActionForm, ActionPlanForm, EvaluationForm
 from lobby.models import ActionPlan, Evaluation, Municipality, PlanAction
 from lobby.models.plans import PLAN_ITEMS
 from lobby.services import municipality as municipality_services
 from lobby.services import plans as services
-from lobby.services.common import LobbyError
 from lobby.services.evidence import current_pitch
 from lobby.views.blueprint import bp, get_or_404, version_of
 
@@ -40,13 +39,8 @@ def plan_new(municipality_id: int):
         form.title.data = f"Plan van aanpak {municipality.name} {date.today().year}"
         form.role.data = municipality.role_label or None
     if form.validate_on_submit():
-        try:
-            plan = services.create_plan(municipality, form.title.data, _items(form))
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        plan, ok = save_form(form, lambda: services.create_plan(municipality, form.title.data, _items(form)))
+        if ok:
             flash("Het plan van aanpak is opgeslagen. Voeg nu de acties toe.", "success")
             return redirect(url_for("lobby.plan", action_plan_id=plan.id))
     return render_form("lobby/plan_form.html", form, municipality=municipality, plan=None, items=PLAN_ITEMS)
@@ -74,13 +68,10 @@ def plan_edit(action_plan_id: int):
     if request.method == "GET":
         version_of(form, plan)
     if form.validate_on_submit():
-        try:
-            services.update_plan(plan, form.version.data, form.title.data, _items(form))
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.update_plan(
+            plan, form.version.data, form.title.data, _items(form),
+        ))
+        if ok:
             flash("Het plan van aanpak is opgeslagen.", "success")
             return redirect(url_for("lobby.plan", action_plan_id=plan.id))
     return render_form(
@@ -94,13 +85,10 @@ def action_add(action_plan_id: int):
     plan = get_or_404(ActionPlan, action_plan_id)
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            services.add_action(plan, form.description.data, form.owner.data, form.due_on.data)
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.add_action(
+            plan, form.description.data, form.owner.data, form.due_on.data,
+        ))
+        if ok:
             flash("De actie is toegevoegd.", "success")
             return redirect(url_for("lobby.plan", action_plan_id=plan.id) + "#acties")
     return _render_plan(plan, form)
@@ -144,19 +132,14 @@ def evaluation(municipality_id: int):
     if request.method == "GET":
         form.evaluated_on.data = date.today()
     if form.validate_on_submit():
-        try:
-            saved = services.save_evaluation(
-                municipality,
-                None,
-                None,
-                form.evaluated_on.data,
-                {k: getattr(form, k).data for k in services.EVALUATION_FIELDS},
-            )
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        saved, ok = save_form(form, lambda: services.save_evaluation(
+            municipality,
+            None,
+            None,
+            form.evaluated_on.data,
+            {k: getattr(form, k).data for k in services.EVALUATION_FIELDS},
+        ))
+        if ok:
             flash("De evaluatie is opgeslagen.", "success")
             return redirect(url_for("lobby.evaluation_edit", evaluation_id=saved.id))
     return _render_evaluation(municipality, form, None)
@@ -170,19 +153,14 @@ def evaluation_edit(evaluation_id: int):
     if request.method == "GET":
         version_of(form, evaluation)
     if form.validate_on_submit():
-        try:
-            services.save_evaluation(
-                evaluation.municipality,
-                evaluation,
-                form.version.data,
-                form.evaluated_on.data,
-                {k: getattr(form, k).data for k in services.EVALUATION_FIELDS},
-            )
-        except LobbyError as exc:
-            db.session.rollback()
-            add_form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
+        _, ok = save_form(form, lambda: services.save_evaluation(
+            evaluation.municipality,
+            evaluation,
+            form.version.data,
+            form.evaluated_on.data,
+            {k: getattr(form, k).data for k in services.EVALUATION_FIELDS},
+        ))
+        if ok:
             flash("De evaluatie is opgeslagen.", "success")
             return redirect(url_for("lobby.evaluation_edit", evaluation_id=evaluation.id))
     return _render_evaluation(evaluation.municipality, form, evaluation)
