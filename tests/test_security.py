@@ -129,6 +129,32 @@ def test_csrf_is_required_on_every_post(csrf_app, world):
         assert _row_counts() == before
 
 
+@pytest.mark.parametrize("role", ["admin", "specialist", "frontoffice"])
+def test_every_post_form_on_every_page_carries_the_csrf_token(csrf_app, world, role):
+    """A form without the token can never be saved (the policy check refuses it with 400),
+    so every POST form of every page a role can open must carry it."""
+    client = csrf_app.test_client()
+    with csrf_app.app_context():
+        email = make_user(role).email
+    page = client.get("/inloggen").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/inloggen", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    forms_seen = 0
+    for rule, url in _urls(csrf_app, world):
+        if rule.endpoint in GET_EXCHANGES:
+            continue
+        response = client.get(url)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        html = response.get_data(as_text=True)
+        for form in re.findall(r"<form\b[^>]*>.*?</form>", html, flags=re.S | re.I):
+            if not re.search(r'method="post"', form, flags=re.I):
+                continue
+            forms_seen += 1
+            assert re.search(r'name="csrf_token"[^>]*value="[^"]+"', form), (url, form[:300])
+    assert forms_seen >= (20 if role != "frontoffice" else 3)
+
+
 def test_stored_markup_is_escaped_everywhere(app, client, login_as):
     with app.app_context():
         xss_world = build_world(XSS)
