@@ -25,7 +25,10 @@ def test_admin_creates_a_user_who_can_log_in(app, client, login_as):
     }, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "Account voor Nina Nieuw is aangemaakt." in page
-    password = re.search(r"Het wachtwoord is: (\S+) ", page).group(1)
+    password = re.search(r"Het wachtwoord is: <code class=\"secret\">(\S+)</code>", page).group(1)
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    session = app.session_interface.get_signing_serializer(app).loads(cookie)
+    assert "_user_id" in session and password not in repr(session)  # never in the cookie
     other = app.test_client()
     assert login(other, "nina@bieb.example", password).status_code == 302
     assert "Frontoffice" in other.get("/").get_data(as_text=True)
@@ -68,7 +71,7 @@ def test_disable_enable_and_reset_password(app, client, login_as):
     client.post(f"/beheer/gebruikers/{user_id}/actief")
     page = client.post(f"/beheer/gebruikers/{user_id}/wachtwoord", data={"password": ""},
                        follow_redirects=True).get_data(as_text=True)
-    password = re.search(r"Het nieuwe wachtwoord is: (\S+) ", page).group(1)
+    password = re.search(r"Het nieuwe wachtwoord is: <code class=\"secret\">(\S+)</code>", page).group(1)
     assert login(app.test_client(), email, password).status_code == 302
 
 
@@ -137,3 +140,23 @@ def test_settings_reject_out_of_range(app, client, login_as):
 
         assert get_setting("test_months") == 18
         current_registry().settings.pop("test_months")
+
+
+def test_editing_a_user_keeps_a_branch_that_is_no_longer_in_use(app, client, login_as):
+    login_as("admin")
+    with app.app_context():
+        from tests.fixtures.users import make_user
+
+        branch = Branch(name="Vestiging Dorpsplein", active=False)
+        db.session.add(branch)
+        user = make_user("frontoffice")
+        user.branch_id = branch.id
+        db.session.commit()
+        user_id, branch_id = user.id, branch.id
+    page = client.get(f"/beheer/gebruikers/{user_id}").get_data(as_text=True)
+    assert "Vestiging Dorpsplein (niet meer in gebruik)" in page
+    response = client.post(f"/beheer/gebruikers/{user_id}", data={
+        "name": "Nieuwe Naam", "role": "frontoffice", "branch_id": str(branch_id)})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, user_id).branch_id == branch_id

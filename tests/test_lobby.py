@@ -596,3 +596,36 @@ def test_start_page_lists_coming_meetings_and_views_are_audited(app, client, spe
     with app.app_context():
         views = _db.session.scalars(select(AuditEntry).where(AuditEntry.action == "view")).all()
         assert any(v.record_type == "crm_lobby_meeting" and v.actor_id == specialist for v in views)
+
+
+def test_every_lobby_page_has_the_lobby_styles(app, client, specialist, lobby_world):
+    """Checklists, the mail draft and kept line breaks are styled by lobby.css: every page
+    of the lobby must load it (three pages once missed it and lost their layout)."""
+    from flask import url_for
+
+    with app.test_request_context():
+        urls = [url_for(rule.endpoint, **{a: lobby_world[a] for a in rule.arguments})
+                for rule in app.url_map.iter_rules()
+                if rule.endpoint.startswith("lobby.") and "GET" in rule.methods
+                and all(a in lobby_world for a in rule.arguments)]
+    pages = 0
+    for url in urls:
+        response = client.get(url)
+        if response.status_code == 200 and response.mimetype == "text/html":
+            pages += 1
+            assert "lobby.css" in text(response), url
+    assert pages >= 15
+
+
+def test_a_name_typed_for_an_agreement_wins_over_the_default_colleague(app, client, specialist,
+                                                                      lobby_world):
+    meeting_id = lobby_world["meeting_id"]
+    due = date.today() + timedelta(days=7)
+    r = client.post(f"/profilering/gesprekken/{meeting_id}/afspraken", data={
+        "description": "Zaal regelen", "owner_id": str(specialist), "owner_name": "Jan Extern",
+        "due_on": due.isoformat()})
+    assert r.status_code == 302
+    with app.app_context():
+        agreement = _db.session.scalar(select(MeetingAgreement).where(
+            MeetingAgreement.description == "Zaal regelen"))
+        assert (agreement.owner_id, agreement.owner_name) == (None, "Jan Extern")

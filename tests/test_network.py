@@ -126,6 +126,22 @@ def test_delete_partner_needs_confirmation(app, client, login_as):
     assert count(app, Partner) == 0
 
 
+def test_partner_that_other_records_refer_to_cannot_be_deleted(app, client, login_as, world):
+    """Deleting would silently take the municipality profile, the afwegingstabel and the
+    rest along (or cut their link); the page names them and points to 'beëindigd'."""
+    login_as("specialist")
+    pid = world["partner_id"]
+    page = client.get(f"/partners/{pid}").get_data(as_text=True)
+    assert "kan niet weg" in page and "contactmoment: 1" in page
+    assert f"/partners/{pid}/verwijderen" not in page
+    response = client.post(f"/partners/{pid}/verwijderen", data={"confirm": "y"}, follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "kan niet weg" in text and "beëindigd" in text
+    with app.app_context():
+        assert db_proxy.session.get(Partner, pid) is not None
+        assert db_proxy.session.scalar(select(func.count()).select_from(Interaction)) >= 1
+
+
 # -- people ---------------------------------------------------------------------------------------------
 def test_create_person_with_link_and_view_is_audited(app, client, login_as):
     login_as("specialist")

@@ -25,8 +25,16 @@ def branches(active_only: bool = False) -> list[Branch]:
     return list(db.session.scalars(stmt))
 
 
-def branch_choices(empty_label: str = "Geen vaste vestiging") -> list[tuple[int, str]]:
-    return [(0, empty_label)] + [(b.id, b.name) for b in branches(active_only=True)]
+def branch_choices(empty_label: str = "Geen vaste vestiging",
+                   include: int | None = None) -> list[tuple[int, str]]:
+    """The branches in use; ``include`` keeps a record's own branch choosable when it is no
+    longer in use, so saving the record does not silently drop it."""
+    options = [(b.id, b.name) for b in branches(active_only=True)]
+    if include and include not in dict(options):
+        kept = db.session.get(Branch, include)
+        if kept is not None:
+            options.append((kept.id, f"{kept.name} (niet meer in gebruik)"))
+    return [(0, empty_label)] + options
 
 
 def save_branch(branch: Branch | None, name: str, place: str | None, active: bool) -> Branch:

@@ -46,12 +46,19 @@ def admin_user_new():
             add_form_error(form, exc.field, str(exc))
         else:
             db.session.commit()
-            flash(f"Account voor {user.name} is aangemaakt.", "success")
             if generated:
-                flash(f"Het wachtwoord is: {generated} — geef het veilig door; "
-                      "het wordt niet nog eens getoond.", "secret")
+                return _show_password(user, generated, "Account aangemaakt",
+                                      f"Account voor {user.name} is aangemaakt.", "Het wachtwoord is")
+            flash(f"Account voor {user.name} is aangemaakt.", "success")
             return redirect(url_for("crm.admin_users"))
     return render_form("crm/admin/user_form.html", form, user=None)
+
+
+def _show_password(user: User, password: str, heading: str, message: str, label: str):
+    """A made-up password is shown once, in this response only: never in a flash message,
+    which would carry it in the (signed, not encrypted) session cookie."""
+    return render_template("crm/admin/password_shown.html", user=user, password=password,
+                           heading=heading, message=message, label=label)
 
 
 def _get_user(user_id: int) -> User:
@@ -66,7 +73,7 @@ def _get_user(user_id: int) -> User:
 def admin_user_edit(user_id: int):
     user = _get_user(user_id)
     form = UserEditForm(obj=user if request.method == "GET" else None)
-    form.branch_id.choices = services.branch_choices()
+    form.branch_id.choices = services.branch_choices(include=user.branch_id)
     if request.method == "GET":
         form.branch_id.data = user.branch_id or 0
     if form.validate_on_submit():
@@ -105,13 +112,13 @@ def admin_user_password(user_id: int):
     if form.validate_on_submit():
         generated = accounts.set_password(user, form.password.data or None)
         db.session.commit()
-        flash(f"Het wachtwoord van {user.name} is veranderd.", "success")
         if generated:
-            flash(f"Het nieuwe wachtwoord is: {generated} — het wordt niet nog eens getoond.",
-                  "secret")
+            return _show_password(user, generated, "Wachtwoord veranderd",
+                                  f"Het wachtwoord van {user.name} is veranderd.", "Het nieuwe wachtwoord is")
+        flash(f"Het wachtwoord van {user.name} is veranderd.", "success")
         return redirect(url_for("crm.admin_users"))
     edit_form = UserEditForm(obj=user)
-    edit_form.branch_id.choices = services.branch_choices()
+    edit_form.branch_id.choices = services.branch_choices(include=user.branch_id)
     edit_form.branch_id.data = user.branch_id or 0
     return render_template(
         "crm/admin/user_form.html", form=edit_form, user=user,

@@ -171,7 +171,52 @@ def save_partner(partner: Partner | None, data: PartnerData, actor_id: int | Non
     return partner
 
 
+#: The partner's own details: they are removed with it (the page says so).
+PARTNER_OWN_TABLES = frozenset({"crm_affiliation", "crm_partner_status_change"})
+#: Derived from other rows, rebuilt when needed: never a reason to keep a partner.
+PARTNER_DERIVED_TABLES = frozenset({"crm_referral_month_cache"})
+
+
+def partner_dependents(partner: Partner) -> list[tuple[str, int]]:
+    """(Dutch label, count) of every record elsewhere that refers to this partner.
+
+    Found through the foreign keys of every table, so a package added later is covered
+    without anyone having to remember it. A link table (contact moments, agreements,
+    calendar moments) is named after the record on its other side.
+    """
+    from crm.db import Base
+
+    labels = {m.local_table.name: getattr(m.class_, "label_nl", m.local_table.name)
+              for m in Base.registry.mappers}
+    found: dict[str, int] = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name in PARTNER_OWN_TABLES | PARTNER_DERIVED_TABLES:
+            continue
+        for column in table.columns:
+            if not any(fk.column.table.name == Partner.__tablename__ for fk in column.foreign_keys):
+                continue
+            count = db.session.scalar(select(func.count()).select_from(table).where(column == partner.id))
+            if not count:
+                continue
+            label = labels.get(table.name)
+            if label is None:  # a link table: name it after the record it links to
+                others = [fk.column.table.name for c in table.columns for fk in c.foreign_keys
+                          if fk.column.table.name != Partner.__tablename__]
+                label = labels.get(others[0], table.name) if others else table.name
+            found[label] = found.get(label, 0) + count
+    return sorted(found.items())
+
+
 def delete_partner(partner: Partner) -> None:
+    """Remove a partner entered by mistake. A partner that other records refer to stays:
+    removing it would silently take those records (or their link to it) along."""
+    dependents = partner_dependents(partner)
+    if dependents:
+        listed = ", ".join(f"{label} ({count})" for label, count in dependents)
+        raise NetworkError(
+            f"{partner.name} kan niet weg: deze gegevens horen erbij: {listed}. Werken jullie niet "
+            "meer samen? Zet de status dan op ‘beëindigd’; de geschiedenis blijft dan bewaard."
+        )
     db.session.delete(partner)
     db.session.flush()
 

@@ -166,7 +166,8 @@ def partner_detail(partner_id: int):
         abort(404)
     moments = db.session.scalars(interaction_query(partner_id=partner_id).limit(20)).all()
     return render_template("crm/network/partner_detail.html", partner=partner, moments=moments,
-                           labels=labels(), delete_form=DeleteForm())
+                           labels=labels(), delete_form=DeleteForm(),
+                           dependents=services.partner_dependents(partner))
 
 
 @bp.route("/partners/<int:partner_id>/bewerken", methods=["GET", "POST"])
@@ -196,7 +197,12 @@ def partner_delete(partner_id: int):
         flash("Vink aan dat je het zeker weet; de partner is niet verwijderd.", "error")
         return redirect(url_for("crm.partner_detail", partner_id=partner_id))
     name = partner.name
-    services.delete_partner(partner)
+    try:
+        services.delete_partner(partner)
+    except services.NetworkError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("crm.partner_detail", partner_id=partner_id))
     db.session.commit()
     flash(f"{name} is verwijderd.", "success")
     return redirect(url_for("crm.partners"))

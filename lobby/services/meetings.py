@@ -125,6 +125,8 @@ def add_agreement(
 ) -> MeetingAgreement:
     if not clean(description):
         raise LobbyError("Vul in wat er is afgesproken.", "description")
+    if clean(owner_name):
+        owner_id = None  # a name typed in wins over the colleague chosen by default
     if owner_id and db.session.get(User, owner_id) is None:
         raise LobbyError("Kies een collega uit de lijst.", "owner_id")
     if not owner_id and not clean(owner_name):
