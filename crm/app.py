@@ -150,10 +150,12 @@ def configure_templates(app: Flask) -> None:
 
     @app.context_processor
     def _crm_context():
-        if request.blueprint not in current_app.extensions["crm"].blueprint_names:
+        state = current_app.extensions["crm"]
+        # Standalone, every page is the plugin's: also the 404 of an unknown address, which
+        # belongs to no blueprint, keeps the menu and the way back.
+        if request.blueprint not in state.blueprint_names and not state.standalone:
             return {}
         role = permissions.current_role()
-        state = current_app.extensions["crm"]
         return {
             "crm_role": role,
             "crm_role_label": roles.ROLE_LABELS.get(role, ""),

@@ -55,6 +55,17 @@ class AuditEntry(Base):
     def action_label(self) -> str:
         return ACTION_LABELS.get(self.action, self.action)
 
+    @property
+    def record_label(self) -> str:
+        """The Dutch name of the kind of record ('verwijzing'), not its table name."""
+        return record_labels().get(self.record_type, self.record_type or "")
+
+
+def record_labels() -> dict[str, str]:
+    """Table name → the Dutch ``label_nl`` of its model, for every model of every package."""
+    return {m.local_table.name: getattr(m.class_, "label_nl", m.local_table.name)
+            for m in Base.registry.mappers}
+
 
 _INSERT = insert(AuditEntry.__table__)  # built once: written on every change
 
@@ -86,8 +97,9 @@ def _row(obj, action: str, fields: list[str] | None) -> dict:
 def _changed_fields(obj) -> list[str]:
     state = inspect(obj)
     changed = []
+    skip = {"updated_at", "version", *getattr(obj, "__audit_skip__", ())}
     for attr in state.mapper.column_attrs:
-        if attr.key in ("updated_at", "version"):
+        if attr.key in skip:
             continue
         if state.attrs[attr.key].history.has_changes():
             changed.append(attr.key)

@@ -75,12 +75,21 @@ def test_disable_enable_and_reset_password(app, client, login_as):
     assert login(app.test_client(), email, password).status_code == 302
 
 
-def test_last_admin_cannot_be_disabled(app, client, login_as):
+def test_last_admin_cannot_be_disabled_or_demoted(app, client, login_as):
+    import pytest
+
+    from crm.auth.services import AccountError, set_active
+
     admin_id = login_as("admin")
-    page = client.post(f"/beheer/gebruikers/{admin_id}/actief", follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/beheer/gebruikers/{admin_id}", data={
+        "name": "Beheer", "role": "specialist", "branch_id": "0"}).get_data(as_text=True)
     assert "laatste actieve beheerder" in page
     with app.app_context():
+        with pytest.raises(AccountError, match="laatste actieve beheerder"):
+            set_active(db.session.get(User, admin_id), False)  # e.g. from a script: no actor
+        db.session.rollback()
         assert db.session.get(User, admin_id).active
+        assert db.session.get(User, admin_id).role == "admin"
 
 
 def test_branches_create_and_duplicate(app, client, login_as):
@@ -119,7 +128,7 @@ def test_changes_are_in_the_audit_log_without_values(app, client, login_as):
         assert entry.action == "create" and "name" in entry.fields
         assert entry.actor_label.startswith("Admin")
     page = client.get("/beheer/logboek").get_data(as_text=True)
-    assert "crm_branch" in page and "Geheime Plek" not in page
+    assert "vestiging #" in page and "Geheime Plek" not in page
 
 
 def test_settings_reject_out_of_range(app, client, login_as):
@@ -160,3 +169,29 @@ def test_editing_a_user_keeps_a_branch_that_is_no_longer_in_use(app, client, log
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(User, user_id).branch_id == branch_id
+
+
+def test_an_admin_cannot_switch_off_her_own_account(app, client, login_as):
+    admin_id = login_as("admin")
+    with app.app_context():
+        from tests.fixtures.users import make_user
+
+        make_user("admin")  # not the last admin: only the own-account rule refuses
+    page = client.post(f"/beheer/gebruikers/{admin_id}/actief", follow_redirects=True).get_data(as_text=True)
+    assert "Je kunt je eigen account niet uitschakelen" in page
+    with app.app_context():
+        assert db.session.get(User, admin_id).active
+
+
+def test_audit_log_names_records_in_dutch_and_logs_logout_but_not_login_time(app, client, login_as):
+    admin_id = login_as("admin")
+    client.post("/beheer/vestigingen/nieuw", data={"name": "Vestiging Oost", "active": "y"})
+    page = client.get("/beheer/logboek").get_data(as_text=True)
+    assert "vestiging #" in page and "crm_branch" not in page
+    client.post("/uitloggen")
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.actor_id == admin_id)).all()
+        assert "logout" in actions
+        login_time = db.session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "update", AuditEntry.record_type == "crm_user")).all()
+        assert not [e for e in login_time if e.fields == ["last_login_at"]]

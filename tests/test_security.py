@@ -172,6 +172,9 @@ def test_error_pages_are_dutch(app, client, login_as):
     login_as("frontoffice")
     response = client.get("/beheer/gebruikers")
     assert response.status_code == 403 and "Geen toegang" in response.get_data(as_text=True)
+    # An unknown address belongs to no page of the plugin, yet keeps the menu and a way back.
+    page = client.get("/bestaat-niet").get_data(as_text=True)
+    assert "Naar de startpagina" in page and "Uitloggen" in page and "Verwijzingen" in page
 
 
 def test_forbidden_requests_are_audited(app, client, login_as):

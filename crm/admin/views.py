@@ -94,7 +94,8 @@ def admin_user_edit(user_id: int):
 def admin_user_toggle(user_id: int):
     user = _get_user(user_id)
     try:
-        accounts.set_active(user, not user.active)
+        account = accounts.current_account()
+        accounts.set_active(user, not user.active, account.id if account else None)
     except accounts.AccountError as exc:
         db.session.rollback()
         flash(str(exc), "error")

@@ -17,6 +17,8 @@ class User(TimestampMixin, Base):
 
     __tablename__ = "crm_user"
     label_nl = "gebruiker"
+    # The login itself is logged ("ingelogd"); the time stamp it sets is no change to log.
+    __audit_skip__ = ("last_login_at",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

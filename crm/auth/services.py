@@ -119,7 +119,11 @@ def _is_last_admin(user: User) -> bool:
     return others == 0
 
 
-def set_active(user: User, active: bool) -> None:
+def set_active(user: User, active: bool, actor_id: int | None = None) -> None:
+    """Switch an account on or off; ``actor_id`` is whoever does it (nobody switches
+    themselves off: it would log them out on the spot, without a way back)."""
+    if not active and actor_id is not None and user.id == actor_id:
+        raise AccountError("Je kunt je eigen account niet uitschakelen. Vraag dat aan een andere beheerder.")
     if not active and user.role == "admin" and _is_last_admin(user):
         raise AccountError("Dit is de laatste actieve beheerder; die kan niet uit.")
     user.active = active

@@ -3,6 +3,7 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from crm.audit import record_event
 from crm.auth import services
 from crm.auth.forms import LoginForm
 from crm.blueprint import bp
@@ -56,6 +57,7 @@ def login():
 def logout():
     if current_user.is_authenticated and current_app.extensions["crm"].standalone:
         services.end_session(current_user.get_id())
+        record_event("logout", "crm_user", current_user.id)
         db.session.commit()
         logout_user()
     session.clear()
