@@ -124,17 +124,27 @@ class Figures:
 
 @dataclass(frozen=True)
 class PersonalText:
-    """Free-text columns of a package's model that may name a person (AVG, QUALITY.md 17).
+    """Columns of a package's model that may name a person (AVG, QUALITY.md 17).
 
     The person's export lists every record whose ``fields`` mention their name, e-mail or
-    phone; erasing the person replaces those strings in the same fields. ``label`` names
-    the record type in Dutch; ``title`` is the attribute shown as the record's title.
+    phone; erasing the person replaces those strings in the same fields. A JSON column in
+    ``fields`` is cleaned in every text value it holds (its keys and shape stay). A field
+    called ``email`` or ``phone`` that holds exactly the person's address or number is
+    cleared. ``label`` names the record type in Dutch; ``title`` is the attribute shown as
+    the record's title, or a function of the record; ``url`` (optional) gives the page
+    where a specialist can check the record.
     """
 
     model: Any
     fields: tuple[str, ...]
     label: str
-    title: str = "id"
+    title: str | Callable[[Any], str] = "id"
+    url: Callable[[Any], str] | None = None
+
+    def title_of(self, record) -> str:
+        if callable(self.title):
+            return str(self.title(record))
+        return str(getattr(record, self.title, record.id))
 
 
 @dataclass
@@ -184,25 +194,49 @@ class Registry:
     def add_personal_text(self, source: PersonalText) -> None:
         self.personal_texts.append(source)
 
-    def add_personal_texts_of(self, package: str) -> None:
-        """Declare every free-text column (Text, or String of 200+) of the package's models:
-        new models are covered without anyone having to remember it."""
+    def add_personal_texts_of(
+        self,
+        package: str,
+        also: dict[str, tuple[str, ...]] | None = None,
+        titles: dict[str, Callable[[Any], str]] | None = None,
+        urls: dict[str, Callable[[Any], str]] | None = None,
+    ) -> None:
+        """Declare every free-text column of the package's models: new models are covered
+        without anyone having to remember it.
+
+        Found by themselves: Text, String of 200+, and any column with
+        ``info={"personal": True}`` (a short name field such as an owner's name, or a JSON
+        column holding notes). ``also`` adds columns by model class name, for a package
+        that declares them here instead of on the column; ``titles`` and ``urls`` (by
+        class name) say how to show and link a record on the person's AVG page. A name in
+        ``also`` that does not exist stops the app at start-up.
+        """
         from sqlalchemy import String, Text
 
         from crm.db import Base
 
+        also, titles, urls = dict(also or {}), titles or {}, urls or {}
         for mapper in Base.registry.mappers:
             cls = mapper.class_
             if not cls.__module__.startswith(package + "."):
                 continue
-            fields = tuple(
+            fields = [
                 c.key for c in mapper.columns
                 if isinstance(c.type, Text) or (isinstance(c.type, String) and (c.type.length or 0) >= 200)
-            )
+                or c.info.get("personal")
+            ]
+            for extra in also.pop(cls.__name__, ()):
+                if extra not in mapper.columns:
+                    raise ValueError(f"{cls.__name__} has no column {extra!r} to declare as personal text")
+                if extra not in fields:
+                    fields.append(extra)
             if fields:
-                title = next((f for f in ("title", "name", "text") if hasattr(cls, f)), "id")
+                title = titles.get(cls.__name__) or next(
+                    (f for f in ("title", "name", "text") if hasattr(cls, f)), "id")
                 label = getattr(cls, "label_nl", cls.__name__)
-                self.add_personal_text(PersonalText(cls, fields, label, title))
+                self.add_personal_text(PersonalText(cls, tuple(fields), label, title, urls.get(cls.__name__)))
+        if also:
+            raise ValueError(f"no models {sorted(also)} in package {package!r} to declare as personal text")
 
     # -- reading ---------------------------------------------------------------
     def menu_for(self, role: str | None) -> list[MenuItem]:

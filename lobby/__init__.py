@@ -37,6 +37,22 @@ INSTRUMENTS = (
 )
 
 
+#: Where a specialist checks a record that may name a person (the AVG page links to it).
+PERSONAL_TEXT_URLS = {
+    "Municipality": lambda r: url_for("lobby.municipality", municipality_id=r.id),
+    "KeyFigure": lambda r: url_for("lobby.municipality_figures", municipality_id=r.municipality_id),
+    "LobbyPlan": lambda r: url_for("lobby.lobbyplan", municipality_id=r.municipality_id),
+    "Meeting": lambda r: url_for("lobby.meeting", meeting_id=r.id),
+    "MeetingAgreement": lambda r: url_for("lobby.meeting", meeting_id=r.meeting_id),
+    "PitchVersion": lambda r: url_for("lobby.pitch", pitch_id=r.id),
+    "Material": lambda _r: url_for("lobby.materials"),
+    "Evidence": lambda r: url_for("lobby.evidence_edit", evidence_id=r.id),
+    "ActionPlan": lambda r: url_for("lobby.plan", action_plan_id=r.id),
+    "PlanAction": lambda r: url_for("lobby.plan", action_plan_id=r.plan_id),
+    "Evaluation": lambda r: url_for("lobby.evaluation_edit", evaluation_id=r.id),
+}
+
+
 def make_blueprint():
     from lobby.views import bp
 
@@ -80,7 +96,13 @@ def _records(model_name: str, endpoint: str, url_args, label):
 
 def register(registry: Registry) -> None:
     registry.add_menu_item(MenuItem("lobby.index", "Gemeente", roles.STAFF, order=40, active_prefix="lobby."))
-    registry.add_personal_texts_of("lobby")
+    # Short name columns and JSON notes are not found by their type alone.
+    registry.add_personal_texts_of(
+        "lobby",
+        also={"MeetingAgreement": ("owner_name",), "PlanAction": ("owner",), "Meeting": ("questions",),
+              "Municipality": ("fundament",), "LobbyPlan": ("items",)},
+        urls=PERSONAL_TEXT_URLS,
+    )
     for key, label, endpoint, phase in INSTRUMENTS:
         registry.add_instrument(Instrument(key, label, endpoint, P, phase))
     for source in (

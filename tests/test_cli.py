@@ -86,3 +86,23 @@ def test_backup_during_writes_restores_intact(tmp_path):
         db = app.extensions["crm"].db
         assert db.session.scalar(select(func.count()).select_from(Branch)) == saved
         db.engine.dispose()
+
+
+def test_nightly_purge_also_removes_unconfirmed_import_files(app):
+    import os
+    import time
+    from pathlib import Path
+
+    from crm.network import transfer
+
+    with app.app_context():
+        folder = Path(transfer.parked_folder())
+    folder.mkdir(parents=True, exist_ok=True)
+    old = folder / "verouderd-bestand.json"
+    old.write_text("[]")
+    stale = time.time() - transfer.PARK_LIFETIME.total_seconds() - 60
+    os.utime(old, (stale, stale))
+    result = app.test_cli_runner().invoke(args=["crm", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "Importbestanden die niet zijn bevestigd" in result.output
+    assert not old.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 
 from openpyxl import Workbook
@@ -173,3 +174,88 @@ def test_csv_with_nul_later_in_file(app, client, login_as):
     body = b"naam;soort\n" + b"A;welzijn\n" * 1000 + b"B\0;welzijn\n"
     r = upload(client, body, "lijst.csv")
     assert r.status_code in (200, 422)
+
+
+def test_error_rows_keep_the_spreadsheets_numbers(app, client, login_as):
+    login_as("specialist")
+    body = "\ufeffnaam;soort\n\nGoed;welzijn\n;;\n\nFout;ruimtevaart\n".encode()
+    r = upload(client, body, "lijst.csv")
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    numbers = re.findall(r'<th scope="row">(\d+)</th>', html)
+    assert numbers == ["3", "6"]  # rows 2, 4 and 5 are empty in the spreadsheet
+    assert "Er is niets opgeslagen: 1 rij met fouten" in html
+
+
+def test_row_numbers_with_empty_rows_in_xlsx(app):
+    from crm.network import transfer
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["naam", "soort"])
+    ws.append(["A", "welzijn"])
+    ws.append([None, None])
+    ws.append(["B", "welzijn"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    table = transfer.read_table(buffer.getvalue(), "lijst.xlsx", 10**6)
+    assert [n for n, _ in table.rows] == [2, 4]
+
+
+def test_header_only_file_says_there_are_no_rows(app, client, login_as):
+    login_as("specialist")
+    r = upload(client, b"naam;soort\n;\n", "lijst.csv")
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert "geen rijen om te importeren" in html
+    assert "Deze kolommen ontbreken" not in html and "rij met fouten" not in html
+
+
+def test_unknown_status_and_position_list_the_dutch_labels(app, client, login_as):
+    login_as("specialist")
+    html = upload(client, b"naam;soort;status\nA;welzijn;klaar\nB;welzijn;Be\xc3\xabindigd\n",
+                  "lijst.csv").get_data(as_text=True)
+    assert "Beëindigd" in html and "beeindigd" not in html
+    assert html.count("kennen we niet") == 1  # the label with its diacritics is accepted
+    html = upload(client, b"naam;positie\nA;baas\n", "personen.csv", "personen").get_data(as_text=True)
+    assert "Coördinator" in html and "coordinator" not in html
+
+
+def test_parked_file_goes_when_used_cancelled_or_old(app, client, login_as, tmp_path):
+    from datetime import timedelta
+
+    from crm.db import utcnow
+    from crm.network import transfer
+
+    login_as("specialist")
+    folder = os.path.join(app.instance_path, "imports")
+    # cancelled
+    html = upload(client, (HEADER + "A;welzijn;;;;;\n").encode(), "lijst.csv").get_data(as_text=True)
+    token = token_of(html)
+    assert "Annuleren" in html and os.path.exists(os.path.join(folder, f"{token}.json"))
+    r = client.post("/import/annuleren", data={"token": token, "kind": "organisaties"})
+    assert r.status_code == 302 and not os.path.exists(os.path.join(folder, f"{token}.json"))
+    # used
+    html = upload(client, (HEADER + "B;welzijn;;;;;\n").encode(), "lijst.csv").get_data(as_text=True)
+    token = token_of(html)
+    client.post("/import/bevestigen", data={"token": token, "kind": "organisaties"})
+    assert partners(app) == 1 and not os.path.exists(os.path.join(folder, f"{token}.json"))
+    # older than the lifetime: refused, and removed by the next park and by the purge
+    table = transfer.Table(["naam"], [(2, {"naam": "C"})])
+    now = utcnow()
+    old = transfer.park(str(tmp_path), "organisaties", table, 1, now=now)
+    older = transfer.park(str(tmp_path), "organisaties", table, 1, now=now)
+    stamp = (now - transfer.PARK_LIFETIME - timedelta(minutes=1)).timestamp()
+    for t in (old, older):
+        os.utime(tmp_path / f"{t}.json", (stamp, stamp))
+    assert transfer.unpark(str(tmp_path), old, 1, now=now) is None
+    assert not (tmp_path / f"{old}.json").exists()
+    fresh = transfer.park(str(tmp_path), "organisaties", table, 1, now=now)
+    assert not (tmp_path / f"{older}.json").exists()
+    assert transfer.unpark(str(tmp_path), fresh, 1, now=now) == ("organisaties", table)
+    assert transfer.purge_parked(str(tmp_path), now + transfer.PARK_LIFETIME + timedelta(seconds=1)) == 1
+    assert list(tmp_path.iterdir()) == []
+    with app.app_context():
+        line = transfer.purge_parked_imports(now + timedelta(days=1))
+    assert line.startswith("Importbestanden die niet zijn bevestigd")
+    assert not any(os.scandir(folder))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crm.audit import AuditEntry
 from crm.db import db as db_proxy
@@ -84,3 +84,83 @@ def test_erase_removes_the_person_everywhere(app, client, login_as):
     assert "Peter van Dijk" not in client.get("/zoeken?q=peter").get_data(as_text=True)
     assert "Peter van Dijk" not in client.get("/personen").get_data(as_text=True)
     assert client.get(f"/personen/{cid}/bewerken").status_code == 302
+
+
+def _changed_by_erase(app, since_id: int, cid: int) -> set[tuple[str, int]]:
+    """The other records the erasure changed, read from the audit log (field names only)."""
+    with app.app_context():
+        rows = db_proxy.session.scalars(select(AuditEntry).where(
+            AuditEntry.id > since_id, AuditEntry.action == "update")).all()
+        return {(e.record_type, e.record_id) for e in rows if (e.record_type, e.record_id) != ("crm_contact", cid)}
+
+
+def test_inzage_lists_exactly_what_erase_changes(app, client, login_as):
+    from crm.network import privacy
+
+    login_as("specialist")
+    cid = setup_person(app)
+    with app.app_context():
+        # an organisation whose e-mail and phone are the person's own
+        own = Partner(name="Raadsfractie", kind="gemeente", status="actief",
+                      email="P.vanDijk@raad.example", phone="0612345678")
+        other = Partner(name="Welzijn", kind="welzijn", status="actief", email="info@welzijn.example",
+                        phone="010 123 45 67")
+        db_proxy.session.add_all([own, other])
+        db_proxy.session.commit()
+        own_id, other_id = own.id, other.id
+    data = json.loads(client.get(f"/personen/{cid}/avg.json").data)
+    listed = {(m["soort"], m["titel"]) for m in data["genoemd in"]}
+    assert listed == {("partner", "Gemeente Rivierstad"), ("partner", "Raadsfractie"),
+                      ("persoon", "Marieke Jansen")}
+    assert {m["soort"] for m in data["contactmomenten"]} == {"Telefoon", "Bijeenkomst"}
+    with app.app_context():
+        found = privacy.find_mentions(db_proxy.session.get(Contact, cid))
+        expected = {(type(m.record).__tablename__, m.record.id) for m in found.others}
+        moments = {m.id for m in found.moments}
+        assert len(expected) == len(data["genoemd in"]) and len(moments) == len(data["contactmomenten"])
+        since = db_proxy.session.scalar(select(func.max(AuditEntry.id)))
+    r = client.post(f"/personen/{cid}/wissen", data={"confirm_name": "Peter van Dijk"})
+    assert r.status_code == 302
+    changed = _changed_by_erase(app, since, cid)
+    assert {c for c in changed if c[0] != "crm_interaction"} == expected
+    assert {i for t, i in changed if t == "crm_interaction"} == moments
+    flashes = client.get("/personen").get_data(as_text=True)
+    assert f"In {len(expected) + len(moments)} andere gegevens" in flashes
+    assert "het e-mailadres bij partner ‘Raadsfractie’" in flashes
+    with app.app_context():
+        own, other = db_proxy.session.get(Partner, own_id), db_proxy.session.get(Partner, other_id)
+        assert own.email is None and own.phone is None
+        assert other.email == "info@welzijn.example" and other.phone == "010 123 45 67"
+        erase = db_proxy.session.scalar(select(AuditEntry).where(AuditEntry.action == "erase"))
+        assert "crm_partner.email" in erase.fields and "crm_partner.notes" in erase.fields
+        assert not any("@" in f or "Peter" in f for f in erase.fields)
+
+
+def test_full_name_any_case_and_spacing_partial_names_only_listed(app, client, login_as):
+    login_as("specialist")
+    with app.app_context():
+        person = Contact(name="Zwaantje Kwakernaak", email="z.kwakernaak@gemeente.example")
+        spaced = Interaction(kind="telefoon", occurred_on=date.today(),
+                             summary="Gebeld met ZWAANTJE\n  kwakernaak over de VVE")
+        surname = Interaction(kind="telefoon", occurred_on=date.today(), summary="Mevrouw Kwakernaak was er")
+        first = Interaction(kind="e-mail", occurred_on=date.today(), summary="Zwaantje bellen")
+        longer = Interaction(kind="e-mail", occurred_on=date.today(), summary="Kwakernaakstraat 4 gebeld")
+        partner = Partner(name="Bieb", kind="welzijn", status="actief", notes="Vraag Kwakernaak om advies")
+        db_proxy.session.add_all([person, spaced, surname, first, longer, partner])
+        db_proxy.session.commit()
+        cid, ids = person.id, (spaced.id, surname.id, first.id, longer.id)
+    data = json.loads(client.get(f"/personen/{cid}/avg.json").data)
+    assert [m["samenvatting"] for m in data["contactmomenten"]] == ["Gebeld met ZWAANTJE\n  kwakernaak over de VVE"]
+    possible = data["mogelijk over deze persoon"]
+    assert {m["soort"] for m in possible} == {"contactmoment", "partner"} and len(possible) == 3
+    page = client.get(f"/personen/{cid}/avg").get_data(as_text=True)
+    assert "Mogelijk over deze persoon" in page and "Die blijven staan" in page
+    assert f'href="/contactmomenten/{ids[1]}"' in page and f'href="/contactmomenten/{ids[2]}"' in page
+    assert f'href="/contactmomenten/{ids[3]}"' not in page  # "Kwakernaakstraat" is another word
+    r = client.post(f"/personen/{cid}/wissen", data={"confirm_name": "zwaantje  kwakernaak"})
+    assert r.status_code == 302
+    assert "3 gegevens noemen misschien nog" in client.get("/personen").get_data(as_text=True)
+    with app.app_context():
+        texts = [db_proxy.session.get(Interaction, i).summary for i in ids]
+        assert texts == ["Gebeld met [verwijderd] over de VVE", "Mevrouw Kwakernaak was er", "Zwaantje bellen",
+                         "Kwakernaakstraat 4 gebeld"]

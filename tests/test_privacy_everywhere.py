@@ -31,3 +31,56 @@ def test_export_and_erase_reach_lobby_and_collaboration_text(app, client, login_
         agreement = db_proxy.session.get(Agreement, agreement_id)
         assert "Peter van Dijk" not in quote.text and "[verwijderd]" in quote.text
         assert "Peter van Dijk" not in agreement.ambition
+
+
+def test_export_and_erase_reach_the_guide_answers_the_snapshot_and_short_name_fields(app, client, login_as):
+    from content.models import PhaseProgress, YearSnapshot
+    from lobby.models import MeetingAgreement
+    from tests.fixtures import world_lobby
+
+    login_as("specialist")
+    with app.app_context():
+        ids = world_lobby.build("Rivier", {})
+        person = Contact(name="Peter van Dijk", email="p.vandijk@raad.example")
+        answer = "We spraken Peter  van Dijk (p.vandijk@raad.example); Zoë helpt"
+        progress = PhaseProgress(theme="samenwerken", phase="creation", answer=answer)
+        snapshot = YearSnapshot(year=2001, data={
+            "samenwerken/creation": {"status": "bezig", "answer": answer, "steps_done": [1], "steps_total": 5},
+            "notes": ["Bel PETER VAN DIJK", 3, None],
+        })
+        agreement = db_proxy.session.get(MeetingAgreement, ids["meeting_agreement_id"])
+        agreement.owner_name = "Peter van Dijk"
+        db_proxy.session.add_all([person, progress, snapshot])
+        db_proxy.session.commit()
+        cid, progress_id, snapshot_id = person.id, progress.id, snapshot.id
+    report = json.loads(client.get(f"/personen/{cid}/avg.json").data)
+    kinds = {m["soort"] for m in report["genoemd in"]}
+    assert {"voortgang fase", "jaarevaluatie", "afspraak uit gesprek"} <= kinds
+    page = client.get(f"/personen/{cid}/avg").get_data(as_text=True)
+    assert "jaarevaluatie: Jaarevaluatie 2001" in page
+    assert client.post(f"/personen/{cid}/wissen", data={"confirm_name": "Peter van Dijk"}).status_code == 302
+    with app.app_context():
+        progress = db_proxy.session.get(PhaseProgress, progress_id)
+        assert progress.answer == "We spraken [verwijderd] ([verwijderd]); Zoë helpt"
+        data = db_proxy.session.get(YearSnapshot, snapshot_id).data  # still a JSON object of the same shape
+        assert data["samenwerken/creation"]["answer"] == progress.answer
+        assert data["samenwerken/creation"]["steps_done"] == [1] and data["notes"] == ["Bel [verwijderd]", 3, None]
+        assert db_proxy.session.get(MeetingAgreement, ids["meeting_agreement_id"]).owner_name == "[verwijderd]"
+
+
+def test_a_name_with_an_accent_is_found_in_json(app, client, login_as):
+    from content.models import YearSnapshot
+
+    login_as("specialist")
+    with app.app_context():
+        person = Contact(name="Zoë Çelik")
+        snapshot = YearSnapshot(year=2002, data={"algemeen/orientation": {"answer": "Met Zoë Çelik besproken"}})
+        db_proxy.session.add_all([person, snapshot])
+        db_proxy.session.commit()
+        cid, snapshot_id = person.id, snapshot.id
+    report = json.loads(client.get(f"/personen/{cid}/avg.json").data)
+    assert [m["soort"] for m in report["genoemd in"]] == ["jaarevaluatie"]
+    client.post(f"/personen/{cid}/wissen", data={"confirm_name": "Zoë Çelik"})
+    with app.app_context():
+        data = db_proxy.session.get(YearSnapshot, snapshot_id).data
+        assert data == {"algemeen/orientation": {"answer": "Met [verwijderd] besproken"}}

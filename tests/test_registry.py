@@ -69,3 +69,38 @@ def test_panel_provider_can_hide_a_panel(app, client, login_as):
         assert "panel-leeg" not in html and "panel-admin" in html
     finally:
         registry.panels.remove(panel)
+
+
+def test_personal_texts_find_long_text_opt_in_columns_and_declared_ones(app):
+    from lobby.models import Meeting, MeetingAgreement, PlanAction
+
+    column = MeetingAgreement.__table__.c.owner_name
+    registry = Registry()
+    registry.add_personal_texts_of("lobby")
+    fields = {s.model: s.fields for s in registry.personal_texts}
+    assert "owner_name" not in fields[MeetingAgreement]  # String(120): not free text by its type
+    assert "description" in fields[MeetingAgreement]
+    column.info["personal"] = True
+    try:
+        registry = Registry()
+        registry.add_personal_texts_of("lobby", also={"PlanAction": ("owner",), "Meeting": ("questions",)})
+        fields = {s.model: s.fields for s in registry.personal_texts}
+        assert "owner_name" in fields[MeetingAgreement]
+        assert "owner" in fields[PlanAction] and "questions" in fields[Meeting]
+    finally:
+        del column.info["personal"]
+    with pytest.raises(ValueError, match="no column"):
+        Registry().add_personal_texts_of("lobby", also={"PlanAction": ("eigenaar",)})
+    with pytest.raises(ValueError, match="no models"):
+        Registry().add_personal_texts_of("lobby", also={"Vergadering": ("owner",)})
+
+
+def test_the_app_declares_short_name_fields_and_the_guide_answers(app):
+    from content.models import PhaseProgress, YearSnapshot
+    from crm.registry import current_registry
+    from lobby.models import MeetingAgreement
+
+    with app.app_context():
+        fields = {s.model: s.fields for s in current_registry().personal_texts}
+    assert "owner_name" in fields[MeetingAgreement]
+    assert fields[PhaseProgress] == ("answer",) and fields[YearSnapshot] == ("data",)

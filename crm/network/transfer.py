@@ -10,6 +10,7 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MAX_ROWS = 20000
+#: How long a checked file waits for its confirmation; after that it is removed (it holds personal data).
+PARK_LIFETIME = timedelta(hours=2)
 #: Same shape the forms accept (one @, a dot in the domain, no spaces); cheap for 10,000 rows.
 EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
 YES = {"ja", "j", "yes", "true", "1", "intern", "waar"}
@@ -64,6 +67,22 @@ class ImportFileError(ValueError):
 
 
 @dataclass
+class Table:
+    """A file's rows under its header row. ``rows`` pairs the row number as the spreadsheet
+    shows it (empty rows count, the header is row 1) with {normalised header: text}."""
+
+    headers: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+
+    def to_json(self) -> dict:
+        return {"headers": self.headers, "rows": self.rows}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Table:
+        return cls(data["headers"], [(n, row) for n, row in data["rows"]])
+
+
+@dataclass
 class RowResult:
     number: int  # the row number as the spreadsheet shows it (header is row 1)
     values: dict
@@ -99,8 +118,8 @@ def _norm(header: str) -> str:
 
 
 # -- reading files ------------------------------------------------------------------------------
-def read_table(data: bytes, filename: str, max_bytes: int) -> list[dict[str, str]]:
-    """Rows as {normalised header: text}; raises ImportFileError with a Dutch message."""
+def read_table(data: bytes, filename: str, max_bytes: int) -> Table:
+    """The rows of the file; raises ImportFileError with a Dutch message."""
     if len(data) > max_bytes:
         raise ImportFileError(f"Het bestand is groter dan {max_bytes // (1024 * 1024)} MB. "
                               "Splits het op in kleinere bestanden.")
@@ -118,7 +137,7 @@ def read_table(data: bytes, filename: str, max_bytes: int) -> list[dict[str, str
     return _read_csv(data)
 
 
-def _read_csv(data: bytes) -> list[dict[str, str]]:
+def _read_csv(data: bytes) -> Table:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -137,7 +156,7 @@ def _read_csv(data: bytes) -> list[dict[str, str]]:
     return _rows_from_lists(rows)
 
 
-def _read_xlsx(data: bytes) -> list[dict[str, str]]:
+def _read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -145,11 +164,12 @@ def _read_xlsx(data: bytes) -> list[dict[str, str]]:
     except Exception as exc:  # noqa: BLE001 - any broken file gets the same plain message
         raise ImportFileError(
             "Dit Excelbestand kan niet gelezen worden. Sla het opnieuw op als .xlsx.") from exc
-    rows = []
+    rows, filled = [], 0
     try:
         for row in workbook.worksheets[0].iter_rows(values_only=True):
             rows.append([_cell_text(v) for v in row])
-            if len(rows) > MAX_ROWS + 1:
+            filled += any(v.strip() for v in rows[-1])
+            if filled > MAX_ROWS + 1:
                 break
     except Exception as exc:  # noqa: BLE001 - a damaged sheet gets the same plain message
         raise ImportFileError(
@@ -159,18 +179,22 @@ def _read_xlsx(data: bytes) -> list[dict[str, str]]:
     return _rows_from_lists(rows)
 
 
-def _rows_from_lists(rows: list[list[str]]) -> list[dict[str, str]]:
-    rows = [r for r in rows if any(str(c).strip() for c in r)]
-    if not rows:
+def _rows_from_lists(rows: list[list[str]]) -> Table:
+    # Empty rows are skipped but still counted: the error report uses the spreadsheet's numbers.
+    numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(str(c).strip() for c in r)]
+    if not numbered:
         raise ImportFileError("Het bestand is leeg. Kies een CSV- of Excelbestand met gegevens.")
-    if len(rows) - 1 > MAX_ROWS:
+    if len(numbered) - 1 > MAX_ROWS:
         raise ImportFileError(f"Het bestand heeft meer dan {MAX_ROWS} rijen. Splits het op.")
-    headers = [_norm(h) for h in rows[0]]
+    if len(numbered) == 1:
+        raise ImportFileError("Het bestand heeft alleen een kopregel: er zijn geen rijen om te importeren. "
+                              "Zet de gegevens onder de kopregel en kies het bestand opnieuw.")
+    headers = [_norm(h) for h in numbered[0][1]]
     out = []
-    for raw in rows[1:]:
-        out.append({h: str(raw[i]).replace("\x00", "").strip() if i < len(raw) else ""
-                    for i, h in enumerate(headers) if h})
-    return out or [{h: "" for h in headers if h}][:0]
+    for n, raw in numbered[1:]:
+        out.append((n, {h: str(raw[i]).replace("\x00", "").strip() if i < len(raw) else ""
+                        for i, h in enumerate(headers) if h}))
+    return Table([h for h in headers if h], out)
 
 
 # -- checking rows --------------------------------------------------------------------------------
@@ -182,10 +206,10 @@ def _lookup(options: list[tuple[str, str]]) -> dict[str, str]:
     return table
 
 
-def check(kind: str, table: list[dict[str, str]], lists: dict) -> Preview:
+def check(kind: str, table: Table, lists: dict) -> Preview:
     """Validate every row; find duplicates in the database and inside the file."""
     spec = COLUMNS[kind]
-    headers = set(table[0].keys()) if table else set()
+    headers = set(table.headers)
     known = {c for c, _, _ in spec}
     missing = [c for c, _, req in spec if req and c not in headers]
     ignored = sorted(h for h in headers if h not in known)
@@ -200,7 +224,7 @@ def check(kind: str, table: list[dict[str, str]], lists: dict) -> Preview:
     seen: dict = {}
     lookups = {key: _lookup(options) for key, options in lists.items()}
     lookups["statuses"] = _lookup(list(STATUS_LABELS.items()))
-    for n, raw in enumerate(table, start=2):
+    for n, raw in table.rows:
         values = {attr: raw.get(col, "") for col, attr, _ in spec}
         result = RowResult(n, values)
         for col, attr, _ in spec:
@@ -242,13 +266,13 @@ def _check_partner(values: dict, result: RowResult, lists: dict, lookups: dict) 
         result.errors.append("soort: vul de soort organisatie in.")
     elif values["kind"].lower() not in kinds:
         result.errors.append(f"soort: '{values['kind']}' kennen we niet. Kies uit: "
-                             + ", ".join(code for code, _ in lists["partner_kinds"]) + ".")
+                             + ", ".join(label for _, label in lists["partner_kinds"]) + ".")
     else:
         values["kind"] = kinds[values["kind"].lower()]
     statuses = lookups["statuses"]
     if values["status"] and values["status"].lower() not in statuses:
         result.errors.append(f"status: '{values['status']}' kennen we niet. Kies uit: "
-                             + ", ".join(STATUS_LABELS) + ".")
+                             + ", ".join(STATUS_LABELS.values()) + ".")
     else:
         values["status"] = statuses.get(values["status"].lower(), "prospect")
     flag = values["internal"].lower()
@@ -264,7 +288,7 @@ def _check_person(values: dict, result: RowResult, lists: dict, lookups: dict, p
     if values["position"]:
         if values["position"].lower() not in positions:
             result.errors.append(f"positie: '{values['position']}' kennen we niet. Kies uit: "
-                                 + ", ".join(code for code, _ in lists["contact_positions"]) + ".")
+                                 + ", ".join(label for _, label in lists["contact_positions"]) + ".")
         else:
             values["position"] = positions[values["position"].lower()]
     domains = lookups["policy_domains"]
@@ -299,30 +323,92 @@ def _check_person(values: dict, result: RowResult, lists: dict, lookups: dict, p
 
 
 # -- parking a checked file between preview and confirmation ----------------------------------
-def park(folder: str, kind: str, table: list[dict], user_id: int | None) -> str:
+# The parked file holds personal data: it goes when it is used or cancelled, and any file
+# older than PARK_LIFETIME goes on the next park and in the nightly purge.
+def park(folder: str, kind: str, table: Table, user_id: int | None, now: datetime | None = None) -> str:
+    from crm.db import utcnow
+
+    purge_parked(folder, now or utcnow())
     token = secrets.token_urlsafe(18)
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
-    (path / f"{token}.json").write_text(json.dumps({"kind": kind, "user": user_id, "rows": table}))
+    (path / f"{token}.json").write_text(json.dumps({"kind": kind, "user": user_id, **table.to_json()}))
     return token
 
 
-def unpark(folder: str, token: str, user_id: int | None) -> tuple[str, list[dict]] | None:
+def _parked_path(folder: str, token: str) -> Path | None:
     if not re.fullmatch(r"[A-Za-z0-9_-]{20,40}", token or ""):
         return None
-    path = Path(folder) / f"{token}.json"
-    if not path.exists():
+    return Path(folder) / f"{token}.json"
+
+
+def unpark(folder: str, token: str, user_id: int | None,
+           now: datetime | None = None) -> tuple[str, Table] | None:
+    """The parked file of this user, or None when it is gone, expired or someone else's."""
+    from crm.db import utcnow
+
+    path = _parked_path(folder, token)
+    if path is None or not path.exists():
+        return None
+    if _expired(path, now or utcnow()):
+        path.unlink(missing_ok=True)
         return None
     data = json.loads(path.read_text())
     if data.get("user") != user_id:
         return None
-    return data["kind"], data["rows"]
+    return data["kind"], Table.from_json(data)
 
 
-def discard(folder: str, token: str) -> None:
-    path = Path(folder) / f"{token}.json"
-    if re.fullmatch(r"[A-Za-z0-9_-]{20,40}", token or "") and path.exists():
-        path.unlink()
+def discard(folder: str, token: str, user_id: int | None = None, check_user: bool = False) -> bool:
+    """Remove a parked file (used or cancelled); with ``check_user`` only the user's own."""
+    path = _parked_path(folder, token)
+    if path is None or not path.exists():
+        return False
+    if check_user:
+        try:
+            owner = json.loads(path.read_text()).get("user")
+        except ValueError:
+            owner = None
+        if owner != user_id:
+            return False
+    path.unlink(missing_ok=True)
+    return True
+
+
+def _expired(path: Path, now: datetime) -> bool:
+    if now.tzinfo is None:  # a naive time here is UTC, like every stored timestamp
+        now = now.replace(tzinfo=UTC)
+    return path.stat().st_mtime < (now - PARK_LIFETIME).timestamp()
+
+
+def purge_parked(folder: str, now: datetime) -> int:
+    """Remove parked files older than PARK_LIFETIME; returns how many."""
+    path = Path(folder)
+    if not path.is_dir():
+        return 0
+    removed = 0
+    for parked in path.glob("*.json"):
+        try:
+            if _expired(parked, now):
+                parked.unlink()
+                removed += 1
+        except FileNotFoundError:  # removed at the same moment by another request
+            continue
+    return removed
+
+
+def parked_folder() -> str:
+    """Where checked files wait for their confirmation: ``instance/imports``."""
+    from flask import current_app
+
+    return f"{current_app.instance_path}/imports"
+
+
+def purge_parked_imports(now: datetime) -> str:
+    """The purger for ``flask crm purge`` (registered by the network package)."""
+    removed = purge_parked(parked_folder(), now)
+    hours = int(PARK_LIFETIME.total_seconds() // 3600)
+    return f"Importbestanden die niet zijn bevestigd (ouder dan {hours} uur): {removed} verwijderd."
 
 
 # -- storing ------------------------------------------------------------------------------------------

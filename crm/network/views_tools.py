@@ -114,10 +114,6 @@ def interactions_export():
 
 
 # -- import -------------------------------------------------------------------------------------
-def _import_folder() -> str:
-    return f"{current_app.instance_path}/imports"
-
-
 @bp.route("/import", methods=["GET", "POST"])
 @staff_only
 def network_import():
@@ -143,24 +139,26 @@ def network_import():
                 else:
                     preview = transfer.check(form.kind.data, table, _lists())
                     if preview.ok:
-                        token = transfer.park(_import_folder(), form.kind.data, table, actor_id())
+                        token = transfer.park(transfer.parked_folder(), form.kind.data, table, actor_id())
     confirm = ConfirmImportForm(token=token, kind=form.kind.data) if token else None
     status = 422 if form.errors or (preview is not None and not preview.ok) else 200
     return render_template("crm/network/import.html", form=form, preview=preview, confirm=confirm,
-                           max_mb=current_app.config.get("CRM_MAX_UPLOAD_MB", 5)), status
+                           max_mb=current_app.config.get("CRM_MAX_UPLOAD_MB", 5),
+                           park_hours=int(transfer.PARK_LIFETIME.total_seconds() // 3600)), status
 
 
 @bp.route("/import/bevestigen", methods=["POST"])
 @staff_only
 def network_import_confirm():
     form = ConfirmImportForm()
-    parked = transfer.unpark(_import_folder(), form.token.data, actor_id())
+    parked = transfer.unpark(transfer.parked_folder(), form.token.data, actor_id())
     if parked is None:
         flash("Deze import is verlopen of al gedaan. Kies het bestand opnieuw.", "error")
         return redirect(url_for("crm.network_import"))
     kind, table = parked
     preview = transfer.check(kind, table, _lists())
     if not preview.ok:
+        transfer.discard(transfer.parked_folder(), form.token.data)
         flash("Er is intussen iets veranderd waardoor niet alle rijen meer kloppen. Er is niets "
               "opgeslagen; kies het bestand opnieuw.", "error")
         return redirect(url_for("crm.network_import"))
@@ -168,10 +166,20 @@ def network_import_confirm():
                for row in preview.duplicates}
     created, merged = transfer.apply(preview, actions, actor_id())
     db.session.commit()
-    transfer.discard(_import_folder(), form.token.data)
+    transfer.discard(transfer.parked_folder(), form.token.data)
     what = "organisaties" if kind == "organisaties" else "personen"
     flash(f"Import klaar: {created} {what} toegevoegd, {merged} samengevoegd met wat er al stond.", "success")
     return redirect(url_for("crm.partners" if kind == "organisaties" else "crm.contacts"))
+
+
+@bp.route("/import/annuleren", methods=["POST"])
+@staff_only
+def network_import_cancel():
+    form = ConfirmImportForm()
+    if form.validate_on_submit():
+        transfer.discard(transfer.parked_folder(), form.token.data, actor_id(), check_user=True)
+    flash("De import is geannuleerd. Er is niets opgeslagen.", "success")
+    return redirect(url_for("crm.network_import"))
 
 
 @bp.route("/import/sjabloon")
@@ -192,8 +200,13 @@ def contact_privacy(contact_id: int):
     get_or_404(Contact, contact_id)
     record_event("view", "crm_contact", contact_id, commit=True)
     contact = _load_contact(contact_id)
-    report = privacy.person_report(contact)
-    return render_template("crm/network/privacy.html", contact=contact, report=report, form=EraseForm())
+    return _privacy_page(contact, EraseForm())
+
+
+def _privacy_page(contact: Contact, form: EraseForm):
+    found = privacy.find_mentions(contact)
+    return render_form("crm/network/privacy.html", form, contact=contact,
+                       report=privacy.person_report(contact, found), review=privacy.review_list(found))
 
 
 @bp.route("/personen/<int:contact_id>/avg.json")
@@ -226,13 +239,20 @@ def contact_erase(contact_id: int):
         flash("Deze persoon is al gewist.", "warning")
         return redirect(url_for("crm.contact_detail", contact_id=contact_id))
     if form.validate_on_submit():
-        if (form.confirm_name.data or "").strip().lower() != contact.name.strip().lower():
+        if " ".join((form.confirm_name.data or "").split()).lower() != " ".join(contact.name.split()).lower():
             add_form_error(form, "confirm_name",
                            "De naam klopt niet. Typ de naam precies zoals hij hierboven staat.")
         else:
-            cleaned = privacy.erase(contact)
+            result = privacy.erase(contact)
             db.session.commit()
-            flash(f"De persoon is gewist. In {cleaned} andere gegevens is de naam weggehaald.", "success")
+            flash(f"De persoon is gewist. In {result.cleaned} andere gegevens is de naam weggehaald.",
+                  "success")
+            if result.cleared:
+                flash("Leeggemaakt, omdat het de gegevens van deze persoon waren: "
+                      + "; ".join(result.cleared) + ".", "success")
+            if result.possible:
+                flash(f"Let op: {result.possible} gegevens noemen misschien nog de voornaam of achternaam. "
+                      "Die zijn niet veranderd. Controleer ze (ze stonden op de privacypagina onder "
+                      "‘Mogelijk over deze persoon’).", "warning")
             return redirect(url_for("crm.contacts"))
-    report = privacy.person_report(contact)
-    return render_form("crm/network/privacy.html", form, contact=contact, report=report)
+    return _privacy_page(contact, form)
