@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
 
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from wtforms import FieldList, FormField, HiddenField
+from wtforms import DateField, FieldList, FormField, HiddenField
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
@@ -23,10 +24,40 @@ def clean_text(value):
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+#: WTForms' Dutch messages that are too terse for a visitor at the desk, said plainly.
+PLAIN_MESSAGES = {
+    "Not a valid choice.": "Kies een optie uit de lijst.",
+    "Invalid Choice: could not coerce.": "Kies een optie uit de lijst.",
+    "Invalid choice(s): one or more data inputs could not be coerced.": "Kies opties uit de lijst.",
+    "Not a valid date value.": "Vul een geldige datum in, zoals 3-12-2026.",
+    "Not a valid time value.": "Vul een geldige tijd in, zoals 14:30.",
+    "Not a valid integer value.": "Vul een heel getal in, zoals 12.",
+    "Not a valid decimal value.": "Vul een getal in, zoals 12,5.",
+    "Not a valid float value.": "Vul een getal in, zoals 12,5.",
+}
+#: Dates outside these years are typing errors (0001, 9999), never a real moment.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+class _PlainDutch:
+    """WTForms' own Dutch translations, with ``PLAIN_MESSAGES`` instead of the terse ones."""
+
+    def __init__(self, translations):
+        self._translations = translations
+
+    def gettext(self, string):
+        return PLAIN_MESSAGES.get(string) or self._translations.gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        if singular.endswith("is not a valid choice for this field."):
+            return "Kies een optie uit de lijst."
+        return self._translations.ngettext(singular, plural, n)
+
+
 @cache
 def dutch_translations():
-    """WTForms' own Dutch messages, looked up on disk once per process, not once per form."""
-    return get_translations(BaseForm.Meta.locales)
+    """The form messages, looked up on disk once per process, not once per form."""
+    return _PlainDutch(get_translations(BaseForm.Meta.locales))
 
 
 class BaseForm(FlaskForm):
@@ -53,6 +84,16 @@ class BaseForm(FlaskForm):
             if clean_text not in filters:
                 filters.append(clean_text)
             return unbound_field.bind(form=form, filters=filters, **options)
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, DateField) and isinstance(field.data, date) and not field.errors \
+                    and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+                field.errors = [*field.errors, f"Deze datum klopt niet. Kies een datum tussen "
+                                f"{FIRST_YEAR} en {LAST_YEAR}."]
+                ok = False
+        return ok
 
     def hidden_tag(self, *fields):
         token = Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="{}">')

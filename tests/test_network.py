@@ -254,6 +254,23 @@ def test_contact_moment_needs_someone_and_a_summary(app, client, login_as):
     assert count(app, Interaction) == 0
 
 
+def test_impossible_dates_get_a_plain_message_at_the_field(app, client, login_as):
+    login_as("specialist")
+    pid = make_partner(app)
+    r = client.post("/contactmomenten/nieuw", data={
+        "kind": "telefoon", "occurred_on": "9999-12-31", "summary": "iets", "partner_ids": [str(pid)],
+        "theme": "samenwerken", "phase": "implementation"})
+    assert r.status_code == 422
+    assert "Kies een datum tussen 1900 en 2100." in r.get_data(as_text=True)
+    assert count(app, Interaction) == 0
+    cid = make_contact(app, name="Ahmed Yilmaz")
+    r = client.post(f"/personen/{cid}/koppelingen", data={
+        "partner_id": str(pid), "start_date": "2026-05-01", "end_date": "2026-01-01"})
+    text = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "De einddatum ligt vóór de begindatum." in text and "als datum" not in text
+
+
 def test_search_across_everything(app, client, login_as):
     login_as("specialist")
     pid = make_partner(app, name="Taalhuis Rivierstad")

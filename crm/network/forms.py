@@ -222,10 +222,9 @@ class DeleteForm(BaseForm):
 
 
 def date_error_messages(form) -> None:
-    """Replace WTForms' English 'Not a valid date value' with a Dutch message at the field."""
+    """Name the field in the message for input that is not a date at all ("Vul tot en met in
+    als datum, …"); other messages about a date (its order, its year) stay as they are."""
     for field in form:
-        if field.type == "DateField" and field.errors:
-            field.errors = [
-                _date_message(str(field.label.text).lower()) if "date" in e.lower() or "datum" in e.lower()
-                else e for e in field.errors
-            ]
+        if field.type == "DateField" and field.errors and field.data is None \
+                and field.raw_data and field.raw_data[0]:
+            field.errors = [_date_message(str(field.label.text).lower())]

@@ -338,7 +338,7 @@ def add_affiliation(contact: Contact, partner_id: int, function: str | None = No
     if partner is None:
         raise NetworkError("Kies een organisatie.", "partner_id")
     if start_date and end_date and end_date < start_date:
-        raise NetworkError("De einddatum ligt vóór de begindatum.", "end_date")
+        raise NetworkError("De einddatum ligt vóór de begindatum. Kies een latere einddatum.", "end_date")
     link = Affiliation(contact=contact, partner=partner, function=clean(function),
                        department=clean(department), start_date=start_date, end_date=end_date)
     db.session.add(link)
