@@ -64,7 +64,7 @@ def validate_moment(data: MomentInput) -> None:
         if data.start_date is None:
             raise CollaborationError("Vul de begindatum in.", "start_date")
         if data.end_date is not None and data.end_date < data.start_date:
-            raise CollaborationError("De einddatum ligt op of na de begindatum.", "end_date")
+            raise CollaborationError("Kies een einddatum op of na de begindatum.", "end_date")
     else:
         raise CollaborationError("Kies het soort moment.", "kind")
     if not (data.title or "").strip():

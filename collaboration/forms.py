@@ -140,7 +140,7 @@ class AssessmentBaseForm(DateMessages, VersionedForm):
 
     def validate_review_on(self, field):
         if field.data and self.decided_on.data and field.data < self.decided_on.data:
-            raise ValidationError("Deze datum ligt op of na de datum van het besluit.")
+            raise ValidationError("Kies een datum op of na de datum van het besluit.")
 
 
 def assessment_form_class(lines):

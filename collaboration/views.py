@@ -11,6 +11,7 @@ from collaboration import services
 from collaboration.blueprint import bp, current_user_id, get_or_404, partner_filter
 from collaboration.forms import AgreementForm, AnalysisForm
 from collaboration.models import Agreement, StrengthAnalysis
+from collaboration.scan import services as scan_services
 from crm.guide import Theme
 from crm.network.models import Partner
 from crm.permissions import staff_only
@@ -146,7 +147,7 @@ def agreement_new():
 def agreement_detail(agreement_id: int):
     agreement = get_or_404(Agreement, agreement_id)
     return render_template("collaboration/agreement_detail.html", agreement=agreement,
-                           today=date.today())
+                           today=date.today(), scan_rounds=scan_services.rounds_of_agreement(agreement.id))
 
 
 @bp.route("/afspraken/<int:agreement_id>/bewerken", methods=["GET", "POST"])

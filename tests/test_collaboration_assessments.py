@@ -92,7 +92,7 @@ def test_status_follows_decision(db, decision, before, after):
     ({"score_d0": "0"}, "Geef een score van 1 tot en met 5."),
     ({"decision": ""}, "Kies een besluit."),
     ({"decided_on": "gisteren"}, "Vul een geldige datum in"),
-    ({"review_on": "2026-01-01"}, "Deze datum ligt op of na de datum van het besluit."),
+    ({"review_on": "2026-01-01"}, "Kies een datum op of na de datum van het besluit."),
     ({"partner_id": "0"}, "Kies een partner."),
 ])
 def test_bad_input_is_refused_and_nothing_stored(client, login_as, db, overrides, message):

@@ -113,6 +113,13 @@ def test_end_before_start_is_refused(client, login_as, db):
     assert count(db, HookMoment) == 0
 
 
+def test_service_says_what_to_do_when_the_end_is_before_the_start():
+    data = cal.MomentInput(kind=YEAR_MOMENT, title="Voorleesdagen", start_date=date(2027, 1, 31),
+                           end_date=date(2027, 1, 21))
+    with pytest.raises(cal.CollaborationError, match="^Kies een einddatum op of na de begindatum.$"):
+        cal.validate_moment(data)
+
+
 @pytest.mark.parametrize("age", ["-10", "97", "120"])
 def test_age_outside_range_is_refused(client, login_as, db, age):
     login_as("specialist")
@@ -143,6 +150,9 @@ def test_timeline_page_has_chart_and_table_and_svg(client, login_as, db):
     page = client.get("/samenwerken/aanhaakkalender/tijdlijn").get_data(as_text=True)
     assert '<img src="/samenwerken/aanhaakkalender/tijdlijn.svg' in page and 'alt="Tijdlijn' in page
     assert "3 jaar en 9 maanden" in page and '<th scope="col">Leeftijd</th>' in page
+    # The table takes the full width below the chart (not half of the chart's grid).
+    chart = page.split('<div class="chart">')[1].split("</div>")[0]
+    assert "<img" in chart and "<table" not in chart
     svg = client.get("/samenwerken/aanhaakkalender/tijdlijn.svg")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
     assert b"<svg" in svg.data

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select
@@ -26,6 +28,7 @@ from crm.audit import AuditEntry
 from crm.db import utcnow
 from crm.errors import StaleRecord
 from crm.network.models import Partner
+from crm.web import nl_date
 
 INVALID_TEXT = "Deze link werkt niet (meer)"
 
@@ -52,6 +55,7 @@ class RoundInfo:
     partner_ids: list[int]
     statements: list[int]
     opens: list[int]
+    closes_on: date | None = None
 
 
 def make_round(app, partners=("Welzijn Rivierstad", "Kinderopvang De Ukkepuk"), may_see=True,
@@ -72,7 +76,7 @@ def _make_round(db, partners, may_see, days, title):
                                    today + timedelta(days=days), may_see, None)
     info = RoundInfo(round_.id, [p.id for p in round_.parties], ids,
                      [i.id for i in round_.questionnaire.statements],
-                     [i.id for i in round_.questionnaire.open_questions])
+                     [i.id for i in round_.questionnaire.open_questions], round_.closes_on)
     db.session.commit()
     return info
 
@@ -103,8 +107,11 @@ def reveal(app, round_id):
 
 
 def partner_client(app, token):
+    """A browser that opens the link (a page with a button) and presses the button."""
     client = app.test_client()
-    response = client.get(f"/samenwerken/scan/uitnodiging/{token}")
+    landing = client.get(f"/samenwerken/scan/uitnodiging/{token}")
+    assert landing.status_code == 200 and "Begin met de scan" in landing.get_data(as_text=True)
+    response = client.post(f"/samenwerken/scan/uitnodiging/{token}")
     assert response.status_code == 302, response.data[:300]
     return client
 
@@ -186,7 +193,7 @@ def test_create_round_adds_library_and_partners(app, client, login_as):
 @pytest.mark.parametrize("data, message", [
     ({"partner_ids": []}, "Kies minstens één partner."),
     ({"closes_on": "2020-01-01", "opens_on": "2019-12-01"}, "De sluitingsdatum ligt in het verleden."),
-    ({"opens_on": "2030-02-01", "closes_on": "2030-01-01"}, "De sluitingsdatum ligt vóór de openingsdatum."),
+    ({"opens_on": "2030-02-01", "closes_on": "2030-01-01"}, "Kies een sluitingsdatum op of na de openingsdatum."),
     ({"title": ""}, "Vul een titel in."),
     ({"closes_on": "morgen"}, "datum"),
 ])
@@ -205,13 +212,25 @@ def test_create_round_bad_input(app, client, login_as, data, message):
         assert db.session.scalar(select(func.count()).select_from(ScanRound)) == 0
 
 
+def _agreement(app, title="Netwerk BoekStart", partner="Consultatiebureau") -> int:
+    from collaboration.models import Agreement
+
+    with store(app) as db:
+        agreement = Agreement(title=title, ambition="Elk kind leest.",
+                              partners=[Partner(name=partner, kind="welzijn", status="actief")])
+        db.session.add(agreement)
+        db.session.flush()
+        return agreement.id
+
+
 def test_round_edit_version_check(app, client, login_as):
     info = make_round(app)
+    agreement_id = _agreement(app)
     with store(app) as db:
         round_ = db.session.get(ScanRound, info.id)
         form = {"title": "Nieuwe titel", "opens_on": round_.opens_on.isoformat(),
                 "closes_on": round_.closes_on.isoformat(), "version": str(round_.version),
-                "outcome": "Elke maand terugkoppelen.", "agreement_id": "3"}
+                "outcome": "Elke maand terugkoppelen.", "agreement_id": str(agreement_id)}
     login_as("specialist")
     assert client.get(f"/samenwerken/scan/{info.id}/bewerken").status_code == 200
     assert client.post(f"/samenwerken/scan/{info.id}/bewerken", data=form).status_code == 302
@@ -222,7 +241,60 @@ def test_round_edit_version_check(app, client, login_as):
     with store(app) as db:
         round_ = db.session.get(ScanRound, info.id)
         assert (round_.title, round_.outcome, round_.agreement_id) == (
-            "Nieuwe titel", "Elke maand terugkoppelen.", 3)
+            "Nieuwe titel", "Elke maand terugkoppelen.", agreement_id)
+
+
+def test_round_links_an_existing_agreement_by_title(app, client, login_as):
+    info = make_round(app)
+    agreement_id = _agreement(app, "Netwerk Voorlezen", "Bibliotheekpartner Noord")
+    login_as("specialist")
+    page = client.get(f"/samenwerken/scan/{info.id}/bewerken").get_data(as_text=True)
+    assert re.search(r"<select[^>]*id=\"agreement_id\"", page), page.split("agreement_id")[1][:300]
+    assert "Netwerk Voorlezen (Bibliotheekpartner Noord)" in page and "Nummer van de" not in page
+    with store(app) as db:
+        round_ = db.session.get(ScanRound, info.id)
+        form = {"title": round_.title, "opens_on": round_.opens_on.isoformat(),
+                "closes_on": round_.closes_on.isoformat(), "version": str(round_.version)}
+    for bad in ("999999", "abc", str(2**40)):
+        response = client.post(f"/samenwerken/scan/{info.id}/bewerken", data={**form, "agreement_id": bad})
+        assert response.status_code == 422, bad
+        assert "Kies een samenwerkingsafspraak uit de lijst." in response.get_data(as_text=True)
+    with store(app) as db:
+        assert db.session.get(ScanRound, info.id).agreement_id is None
+        with pytest.raises(services.ScanError, match="uit de lijst"):
+            round_ = db.session.get(ScanRound, info.id)
+            services.update_round(round_, round_.version, title="x", purpose=None,
+                                  opens_on=round_.opens_on, closes_on=round_.closes_on,
+                                  partners_may_see_results=True, outcome=None, agreement_id=999999)
+        db.session.rollback()
+    response = client.post(f"/samenwerken/scan/{info.id}/bewerken",
+                           data={**form, "agreement_id": str(agreement_id)})
+    assert response.status_code == 302
+    page = client.get(f"/samenwerken/scan/{info.id}").get_data(as_text=True)
+    assert f'href="/samenwerken/afspraken/{agreement_id}"' in page and "Netwerk Voorlezen" in page
+    assert "Nummer" not in page
+    back = client.get(f"/samenwerken/afspraken/{agreement_id}").get_data(as_text=True)
+    assert f'href="/samenwerken/scan/{info.id}"' in back and "Scan najaar" in back
+    # No agreement: the empty choice.
+    with store(app) as db:
+        form["version"] = str(db.session.get(ScanRound, info.id).version)
+    assert client.post(f"/samenwerken/scan/{info.id}/bewerken",
+                       data={**form, "agreement_id": ""}).status_code == 302
+    with store(app) as db:
+        assert db.session.get(ScanRound, info.id).agreement_id is None
+
+
+def test_round_form_says_when_a_date_does_not_exist(app, client, login_as):
+    info = make_round(app)
+    login_as("specialist")
+    with store(app) as db:
+        round_ = db.session.get(ScanRound, info.id)
+        form = {"title": round_.title, "opens_on": "31-02-2026",
+                "closes_on": round_.closes_on.isoformat(), "version": str(round_.version)}
+    response = client.post(f"/samenwerken/scan/{info.id}/bewerken", data=form)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Vul een geldige datum in, zoals 25-11-2026." in html and "Vul de openingsdatum in." not in html
 
 
 # -- invitations and tokens (QUALITY 9) -----------------------------------------------------
@@ -230,17 +302,24 @@ def _link(response) -> str:
     return response.get_data(as_text=True).split("/samenwerken/scan/uitnodiging/")[1].split('"')[0]
 
 
+def _nonce(html: str) -> str:
+    """The one-time value of the first form on the page that has one."""
+    return re.search(r'<input[^>]*name="nonce"[^>]*value="([^"]+)"', html).group(1)
+
+
 def test_invite_shows_link_once_and_stores_only_the_hash(app, client, login_as):
     info = make_round(app)
     login_as("specialist")
-    assert client.get(f"/samenwerken/scan/{info.id}/uitnodigen?partij={info.parties[1]}").status_code == 200
+    form = client.get(f"/samenwerken/scan/{info.id}/uitnodigen?partij={info.parties[1]}")
+    assert form.status_code == 200
     response = client.post(f"/samenwerken/scan/{info.id}/uitnodigen",
                            data={"party_id": str(info.parties[1]), "person_name": "Els Verbeek",
-                                 "email": "els@jgz.example"})
+                                 "email": "els@jgz.example", "nonce": _nonce(form.get_data(as_text=True))})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Je ziet deze link maar één keer" in html
     assert "mailto:els%40jgz.example?subject=" in html
+    assert "tot%20en%20met%20" + quote(nl_date(info.closes_on)) in html  # "3 december 2026"
     token = _link(response)
     assert len(token) >= 43  # 256 bits, URL-safe base64
     with store(app) as db:
@@ -258,19 +337,100 @@ def test_invite_bad_input(app, client, login_as):
     info = make_round(app)
     login_as("specialist")
     response = client.post(f"/samenwerken/scan/{info.id}/uitnodigen",
-                           data={"party_id": "999999", "person_name": "", "email": "geen-mail"})
+                           data={"party_id": "999999", "person_name": "", "email": "geen-mail",
+                                 "nonce": services.new_nonce()})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Kies een partij." in html and "Vul de naam in." in html and "geldig e-mailadres" in html
+    # Without the form's one-time value (an old page): a message, and a new value to try again.
+    response = client.post(f"/samenwerken/scan/{info.id}/uitnodigen",
+                           data={"party_id": str(info.parties[1]), "person_name": "Els"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert services.FORM_INCOMPLETE in html and services.valid_nonce(_nonce(html))
     with store(app) as db:
         assert db.session.scalar(select(func.count()).select_from(ScanInvitation)) == 0
+
+
+def test_the_invite_form_posted_twice_makes_one_invitation_with_one_link(app, client, login_as):
+    info = make_round(app)
+    login_as("specialist")
+    nonce = _nonce(client.get(f"/samenwerken/scan/{info.id}/uitnodigen").get_data(as_text=True))
+    data = {"party_id": str(info.parties[1]), "person_name": "Els Verbeek", "nonce": nonce}
+    first = client.post(f"/samenwerken/scan/{info.id}/uitnodigen", data=data)
+    again = client.post(f"/samenwerken/scan/{info.id}/uitnodigen", data=data)  # a reload
+    assert first.status_code == again.status_code == 200
+    assert _link(first) == _link(again)
+    with store(app) as db:
+        invitations = list(db.session.scalars(select(ScanInvitation)))
+        assert len(invitations) == 1
+        assert invitations[0].token_hash == hashlib.sha256(_link(first).encode()).hexdigest()
+        created = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.record_type == "crm_scan_invitation", AuditEntry.action == "create"))
+        assert created == 1
+    # A new form is a new invitation.
+    other = _nonce(client.get(f"/samenwerken/scan/{info.id}/uitnodigen").get_data(as_text=True))
+    assert other != nonce
+    third = client.post(f"/samenwerken/scan/{info.id}/uitnodigen", data={**data, "nonce": other})
+    assert _link(third) != _link(first)
+    partner_client(app, _link(first))  # the link shown twice works
+
+
+def test_new_link_posted_twice_keeps_the_copied_link_working(app, client, login_as):
+    info = make_round(app)
+    invitation_id, token = invite(app, info, 1)
+    login_as("specialist")
+    page = client.get(f"/samenwerken/scan/{info.id}").get_data(as_text=True)
+    resend_form = page.split(f"/uitnodigingen/{invitation_id}/opnieuw")[1]
+    nonce = _nonce(resend_form)
+    url = f"/samenwerken/scan/uitnodigingen/{invitation_id}/opnieuw"
+    first = client.post(url, data={"nonce": nonce})
+    again = client.post(url, data={"nonce": nonce})  # a reload of the link page
+    assert first.status_code == again.status_code == 200
+    assert _link(first) == _link(again) != token
+    with store(app) as db:
+        assert db.session.get(ScanInvitation, invitation_id).generation == 2
+    partner_client(app, _link(again)).get("/samenwerken/scan/deelnemen")
+    _bad_token_page(app, token)
+    # Without the form's value nothing changes.
+    response = client.post(url, data={})
+    assert response.status_code == 302
+    assert services.FORM_INCOMPLETE in client.get(response.headers["Location"]).get_data(as_text=True)
+    with store(app) as db:
+        assert db.session.get(ScanInvitation, invitation_id).generation == 2
+
+
+def test_opening_the_link_changes_nothing_until_the_button_is_pressed(app):
+    """Mail scanners (Outlook Safe Links) open links first: a GET must not use the link up."""
+    from tests.test_security import _row_counts
+
+    info = make_round(app)
+    invitation_id, token = invite(app, info, 1)
+    with app.app_context():
+        before = _row_counts()
+    scanner = app.test_client()
+    for _ in range(3):
+        landing = scanner.get(f"/samenwerken/scan/uitnodiging/{token}")
+        assert landing.status_code == 200
+        html = landing.get_data(as_text=True)
+        assert "Begin met de scan" in html and "Kinderopvang De Ukkepuk" in html
+        assert 'method="post"' in html and 'name="csrf_token"' in html
+    with app.app_context():
+        assert _row_counts() == before
+    with store(app) as db:
+        invitation = db.session.get(ScanInvitation, invitation_id)
+        assert invitation.exchanged_at is None and invitation.opened_at is None
+    # The scanner has no session: the partner's pages stay closed to it.
+    assert scanner.get("/samenwerken/scan/deelnemen").status_code == 404
+    partner_client(app, token)  # the person still can
 
 
 def test_token_is_swapped_for_a_session_and_dropped_from_the_url(app):
     info = make_round(app)
     invitation_id, token = invite(app, info, 1)
     client = app.test_client()
-    response = client.get(f"/samenwerken/scan/uitnodiging/{token}")
+    assert client.get(f"/samenwerken/scan/uitnodiging/{token}").status_code == 200
+    response = client.post(f"/samenwerken/scan/uitnodiging/{token}")
     assert response.status_code == 302
     assert token not in response.headers["Location"]
     assert response.headers["Location"].endswith("/samenwerken/scan/deelnemen")
@@ -280,6 +440,9 @@ def test_token_is_swapped_for_a_session_and_dropped_from_the_url(app):
     assert client.get(f"/samenwerken/scan/uitnodiging/{token}").status_code == 302
     assert client.get("/samenwerken/scan/deelnemen").status_code == 200
     _bad_token_page(app, token)
+    elsewhere = app.test_client()
+    response = elsewhere.post(f"/samenwerken/scan/uitnodiging/{token}")
+    assert response.status_code == 404 and INVALID_TEXT in response.get_data(as_text=True)
     html = page.get_data(as_text=True)
     assert "Welkom, Piet Partner" in html and "Waarom: we willen leren." in html
     with store(app) as db:
@@ -323,7 +486,8 @@ def test_resend_makes_a_new_link_and_ends_the_old_session(app, client, login_as)
     partner = partner_client(app, token)
     assert partner.get("/samenwerken/scan/deelnemen").status_code == 200
     login_as("specialist")
-    response = client.post(f"/samenwerken/scan/uitnodigingen/{invitation_id}/opnieuw")
+    response = client.post(f"/samenwerken/scan/uitnodigingen/{invitation_id}/opnieuw",
+                           data={"nonce": services.new_nonce()})
     assert response.status_code == 200
     new_token = _link(response)
     assert new_token != token
@@ -357,7 +521,47 @@ def test_partner_can_leave_the_session(app):
     _, token = invite(app, info, 1)
     partner = partner_client(app, token)
     assert partner.post("/samenwerken/scan/deelnemen/afsluiten").status_code == 200
-    assert partner.get("/samenwerken/scan/deelnemen").status_code == 302  # to the login page
+    page = partner.get("/samenwerken/scan/deelnemen")
+    assert page.status_code == 404 and INVALID_TEXT in page.get_data(as_text=True)
+
+
+def test_a_copied_session_cookie_stops_working_after_signing_off(app):
+    info = make_round(app)
+    invitation_id, token = invite(app, info, 1)
+    partner = partner_client(app, token)
+    cookie = partner.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    copy = app.test_client()
+    copy.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+    assert copy.get("/samenwerken/scan/deelnemen").status_code == 200
+    assert partner.post("/samenwerken/scan/deelnemen/afsluiten").status_code == 200
+    for url in ("/samenwerken/scan/deelnemen", "/samenwerken/scan/deelnemen/uitkomsten"):
+        page = copy.get(url)
+        assert page.status_code == 404 and INVALID_TEXT in page.get_data(as_text=True), url
+    assert copy.post("/samenwerken/scan/deelnemen", data=full_answers(info)).status_code == 404
+    with store(app) as db:
+        assert db.session.scalar(select(func.count()).select_from(ScanResponse)) == 0
+        assert db.session.get(ScanInvitation, invitation_id).generation == 2
+        entry = db.session.scalar(select(AuditEntry).where(
+            AuditEntry.record_type == "crm_scan_invitation", AuditEntry.action == "update")
+            .order_by(AuditEntry.id.desc()))
+        assert entry.actor_label == f"uitnodiging #{invitation_id}"
+
+
+def test_a_bookmarked_partner_page_without_a_session_says_the_link_no_longer_works(app):
+    anonymous = app.test_client()
+    for url, method in (("/samenwerken/scan/deelnemen", "GET"),
+                        ("/samenwerken/scan/deelnemen/uitkomsten", "GET"),
+                        ("/samenwerken/scan/deelnemen/grafiek/radar.svg", "GET"),
+                        ("/samenwerken/scan/deelnemen", "POST"),
+                        ("/samenwerken/scan/deelnemen/afsluiten", "POST")):
+        response = anonymous.open(url, method=method)
+        assert response.status_code == 404, url
+        html = response.get_data(as_text=True)
+        assert INVALID_TEXT in html and "nieuwe link" in html and "/inloggen" not in response.headers.get(
+            "Location", ""), url
+    # Staff pages still send an anonymous visitor to the login page.
+    response = anonymous.get("/samenwerken/scan/")
+    assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
 
 
 # -- answering -----------------------------------------------------------------------
@@ -490,6 +694,149 @@ def test_results_per_aspect_party_people_and_spread(app, client, login_as):
     assert client.get(f"/samenwerken/scan/{info.id}/grafiek/staven.svg").mimetype == "image/svg+xml"
     sheet = client.get(f"/samenwerken/scan/{info.id}/gespreksblad")
     assert sheet.status_code == 200 and "Wat spreken we af?" in sheet.get_data(as_text=True)
+
+
+def test_partners_see_the_result_per_party_without_other_peoples_names(app, client, login_as):
+    info, clients = _answered_round(app)
+    _, token = invite(app, info, 1, "Karel Collega")  # a second person of Kim's party
+    partner_client(app, token).post("/samenwerken/scan/deelnemen", data=full_answers(info, score="3"))
+    reveal(app, info.id)
+    html = clients[1].get("/samenwerken/scan/deelnemen/uitkomsten").get_data(as_text=True)
+    assert "Per persoon" not in html
+    for name in ("Bea Bieb", "Wim Welzijn", "Karel Collega"):
+        assert name not in html, name
+    # The open answers and the notes are there, signed with the party only.
+    assert "geheim-antwoord-0 <span class=\"muted\">— De bibliotheek</span>" in html
+    assert "toelichting-2 <span class=\"muted\">— Welzijn Rivierstad</span>" in html
+    assert "Alle partijen samen" in html
+    # Staff keep the view per person.
+    login_as("specialist")
+    staff = client.get(f"/samenwerken/scan/{info.id}/uitkomsten").get_data(as_text=True)
+    assert "Per persoon" in staff and "Karel Collega" in staff and "— Bea Bieb, De bibliotheek" in staff
+
+
+def test_partner_subnav_only_offers_the_partners_own_pages(app):
+    info, clients = _answered_round(app)
+    reveal(app, info.id)
+    html = clients[1].get("/samenwerken/scan/deelnemen/uitkomsten").get_data(as_text=True)
+    nav = html.split('<nav class="subnav"')[1].split("</nav>")[0]
+    assert "Aanhaakkalender" not in nav and "Samenwerkingsscan" not in nav
+    hrefs = re.findall(r'href="([^"]+)"', nav)
+    assert hrefs == ["/samenwerken/scan/deelnemen", "/samenwerken/scan/deelnemen/uitkomsten"]
+    for href in hrefs:
+        assert clients[1].get(href).status_code == 200, href
+
+
+def test_charts_leave_a_gap_for_an_aspect_without_score(app):
+    from collaboration.scan.results import bars_svg, radar_svg
+
+    data = (("Welzijn", (4.0, 3.5, None, 2.0, 5.0)), ("De bibliotheek", (4.0, 4.0, 4.0, 4.0, 4.0)))
+    with app.app_context():
+        radar = radar_svg(data).decode()
+        bars = bars_svg(data).decode()
+    assert "Welzijn (geen score: Relaties)" in radar and "Welzijn (geen score: Relaties)" in bars
+    assert "De bibliotheek (geen" not in radar
+    # The line of Welzijn breaks at Relaties: two pieces, so its path starts twice.
+    line = re.findall(r'<path d="(M[^"]+)"[^>]*style="fill: none; stroke: #1f5f8b', radar)
+    assert line and any(d.count("M") == 2 for d in line), line
+
+
+def test_a_statement_all_dont_know_is_no_score_not_zero(app, client, login_as):
+    from collaboration.scan.results import compute
+
+    info = make_round(app)
+    _, token = invite(app, info, 1)
+    data = full_answers(info)
+    with store(app) as db:
+        relaties = [i.id for i in db.session.get(ScanRound, info.id).questionnaire.statements
+                    if i.aspect == "relaties"]
+    for item_id in relaties:
+        data[f"s{item_id}"] = "0"
+    partner_client(app, token).post("/samenwerken/scan/deelnemen", data=data)
+    reveal(app, info.id)
+    with store(app) as db:
+        result = compute(db.session.get(ScanRound, info.id))
+        assert result.parties[1].aspect_means["relaties"] is None
+    login_as("specialist")
+    radar = client.get(f"/samenwerken/scan/{info.id}/grafiek/radar.svg").get_data(as_text=True)
+    assert "Kinderopvang De Ukkepuk (geen score: Relaties)" in radar
+
+
+def test_revoking_a_sent_in_invitation_says_the_answers_still_count(app, client, login_as):
+    info, _ = _answered_round(app)
+    with store(app) as db:
+        kim = db.session.scalar(select(ScanInvitation.id).where(ScanInvitation.person_name == "Kim Opvang"))
+    login_as("specialist")
+    page = client.get(f"/samenwerken/scan/{info.id}").get_data(as_text=True)
+    assert "De antwoorden die al zijn ingestuurd, tellen wel mee." in page  # in the confirm text
+    response = client.post(f"/samenwerken/scan/uitnodigingen/{kim}/intrekken")
+    flashed = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "De antwoorden die al waren ingestuurd, tellen wel mee." in flashed
+    assert "Ingestuurd, daarna ingetrokken (de antwoorden tellen mee)" in flashed
+    with store(app) as db:
+        assert services.submitted_count(db.session.get(ScanRound, info.id)) == 3
+
+
+@pytest.mark.parametrize("may_see", [True, False])
+def test_after_the_reveal_only_actions_that_work_are_offered(app, client, login_as, may_see):
+    info, _ = _answered_round(app, may_see=may_see)
+    reveal(app, info.id)
+    login_as("specialist")
+    page = client.get(f"/samenwerken/scan/{info.id}").get_data(as_text=True)
+    assert "/opnieuw" not in page and "Nieuwe link" not in page
+    # Revoking still ends a partner's access to the results, so it is offered only then.
+    assert ("/intrekken" in page) is may_see
+    if may_see:
+        assert "kan de uitkomsten dan niet meer bekijken" in page
+    with store(app) as db:
+        invitation_id = db.session.scalar(select(ScanInvitation.id).limit(1))
+    response = client.post(f"/samenwerken/scan/uitnodigingen/{invitation_id}/opnieuw",
+                           data={"nonce": services.new_nonce()})
+    assert response.status_code == 302
+    assert "Een nieuwe link kan niet meer" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_error_summary_in_page_order_and_notes_name_their_statement(app):
+    info = make_round(app)
+    _, token = invite(app, info, 1)
+    partner = partner_client(app, token)
+    with store(app) as db:
+        questionnaire = db.session.get(ScanRound, info.id).questionnaire
+        in_page_order = [i.id for _, _, items in questionnaire.statements_by_aspect() for i in items]
+    data = {"action": "draft"}
+    for item_id in in_page_order:
+        data[f"c{item_id}"] = "x" * 501
+    response = partner.post("/samenwerken/scan/deelnemen", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    summary = html.split('id="foutmeldingen"')[1].split("</div>")[0]
+    assert re.findall(r'href="#c(\d+)"', summary) == [str(i) for i in in_page_order]
+    assert "Toelichting bij stelling 1 (niet verplicht): Gebruik hoogstens 500 tekens." in summary
+    assert "Toelichting bij stelling 30 (niet verplicht)" in summary
+    # The form itself asks in the same order.
+    assert re.findall(r'name="s(\d+)" type="radio" value="1"', html) == [str(i) for i in in_page_order]
+
+
+def test_read_only_answers_and_export_are_grouped_by_aspect(app, client, login_as):
+    import openpyxl
+
+    from collaboration.scan.models import ASPECTS
+
+    info, clients = _answered_round(app)
+    reveal(app, info.id)
+    page = clients[1].get("/samenwerken/scan/deelnemen").get_data(as_text=True)
+    headings = re.findall(r'<h3 id="antwoorden-([a-z]+)">', page)
+    assert headings == [key for key, _, _ in ASPECTS] + ["open"]
+    login_as("specialist")
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/samenwerken/scan/{info.id}/export.xlsx").data))
+    rows = list(book["Alle antwoorden"].iter_rows(values_only=True))
+    aspect_col = rows[0].index("Aspect")
+    order = [label for _, label, _ in ASPECTS] + ["Open vraag"]
+    seen = [r[aspect_col] for r in rows[1:]]
+    assert seen == sorted(seen, key=order.index) and set(seen) == set(order)
+    per_aspect = list(book["Per aspect"].iter_rows(values_only=True))
+    assert per_aspect[-1][0] == "Alle partijen samen"
+    assert per_aspect[-1][1] == 3 and per_aspect[-1][2] == pytest.approx(3.3)
 
 
 def test_export_neutralises_formulas(app, client, login_as):
@@ -660,7 +1007,11 @@ def test_partner_posts_need_the_csrf_token(app, monkeypatch):
     _, token = invite(app, info, 1)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     partner = app.test_client()
-    assert partner.get(f"/samenwerken/scan/uitnodiging/{token}").status_code == 302
+    landing = partner.get(f"/samenwerken/scan/uitnodiging/{token}").get_data(as_text=True)
+    assert partner.post(f"/samenwerken/scan/uitnodiging/{token}").status_code == 400  # no token
+    csrf = landing.split('name="csrf_token" value="')[1].split('"')[0]
+    response = partner.post(f"/samenwerken/scan/uitnodiging/{token}", data={"csrf_token": csrf})
+    assert response.status_code == 302
     page = partner.get("/samenwerken/scan/deelnemen").get_data(as_text=True)
     csrf = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     data = full_answers(info)

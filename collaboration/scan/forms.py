@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -14,13 +13,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, NumberRange, Optional
+from wtforms.validators import AnyOf, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from collaboration.forms import DateMessages
 from collaboration.scan.models import ASPECTS, DONT_KNOW_LABEL, OPEN, SCORE_LABELS
+from collaboration.scan.services import FORM_INCOMPLETE, new_nonce, valid_nonce
 from crm.forms import BaseForm, VersionedForm, email_address, max_length, required
-
-DATE_MESSAGE = "Vul een datum in, zoals 25-11-2026."
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -28,7 +27,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RoundForm(VersionedForm):
+class RoundForm(DateMessages, VersionedForm):
     title = StringField("Titel", validators=[required("een titel"), max_length(200)],
                         description="Bijvoorbeeld: Samenwerkingsscan netwerk 0–4 jaar, najaar 2026.")
     purpose = TextAreaField(
@@ -55,9 +54,17 @@ class NewRoundForm(RoundForm):
 
     def validate_partner_ids(self, field):
         if not field.data:
-            from wtforms.validators import ValidationError
-
             raise ValidationError("Kies minstens één partner.")
+
+
+def _optional_id(value) -> int | None:
+    """A chosen id, or None for "no choice" (and for anything that is not a number)."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # not in the choices: refused with a Dutch message
 
 
 class OutcomeForm(RoundForm):
@@ -65,14 +72,34 @@ class OutcomeForm(RoundForm):
         "Uitkomst van het gesprek", validators=[Optional(), max_length(5000)],
         description="Welke verbeteringen spraken jullie af? Is er een nieuwe ambitie?",
     )
-    agreement_id = IntegerField(
-        "Nummer van de samenwerkingsafspraak",
-        validators=[Optional(), NumberRange(min=1, max=2**31 - 1, message="Vul een geldig nummer in.")],
-        description="Niet verplicht. Het nummer van de samenwerkingsafspraak waar deze uitkomst bij hoort.",
+    agreement_id = SelectField(
+        "Samenwerkingsafspraak", coerce=_optional_id, validate_choice=False,
+        description="Niet verplicht. De samenwerkingsafspraak waar deze uitkomst bij hoort.",
     )
 
+    def validate_agreement_id(self, field):
+        if field.data is not None and field.data not in [value for value, _ in field.choices]:
+            raise ValidationError("Kies een samenwerkingsafspraak uit de lijst.")
 
-class InviteForm(BaseForm):
+
+class NonceMixin:
+    """One-time value of a form that makes or renews a link: posting it twice (a reload)
+    shows the same link instead of making another one (``services.token_from_nonce``)."""
+
+    nonce = HiddenField()
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if valid_nonce(self.nonce.data):
+            return ok
+        # An old page or a hand-made post: say so above the form (a hidden field has no
+        # place to show its error) and give the form a new value for the next try.
+        self.form_errors.append(FORM_INCOMPLETE)
+        self.nonce.raw_data, self.nonce.data = None, new_nonce()
+        return False
+
+
+class InviteForm(NonceMixin, BaseForm):
     party_id = SelectField("Partij", coerce=int, validate_choice=False)
     person_name = StringField("Naam van de persoon", validators=[required("de naam"), max_length(200)])
     email = StringField("E-mailadres", validators=[Optional(), email_address(), max_length(254)],
@@ -80,8 +107,6 @@ class InviteForm(BaseForm):
     submit = SubmitField("Uitnodiging maken")
 
     def validate_party_id(self, field):
-        from wtforms.validators import ValidationError
-
         if field.data not in [value for value, _ in field.choices]:
             field.errors[:] = []
             raise ValidationError("Kies een partij.")
@@ -122,22 +147,29 @@ class AnswerFormBase(BaseForm):
 
 
 def answer_form(questionnaire, formdata=None, data=None):
-    """The scan form for one questionnaire version: a score (+ note) per statement, open questions."""
+    """The scan form for one questionnaire version: a score (+ note) per statement, open questions.
+
+    Fields are made in page order (aspect by aspect, then the open questions), so the error
+    summary lists them in that order; statements are numbered so a note's error names its
+    statement."""
 
     class AnswerForm(AnswerFormBase):
         pass
 
-    for item in questionnaire.items:
+    number = 0
+    for item in questionnaire.items_in_page_order:
         if item.kind == OPEN:
             setattr(AnswerForm, f"o{item.id}",
                     TextAreaField(item.text, validators=[Optional(), max_length(3000)]))
         else:
+            number += 1
             setattr(AnswerForm, f"s{item.id}", RadioField(
-                item.text, choices=SCORE_CHOICES, validate_choice=False,
+                f"{number}. {item.text}", choices=SCORE_CHOICES, validate_choice=False,
                 validators=[Optional(), AnyOf([c for c, _ in SCORE_CHOICES], message=SCORE_MESSAGE)],
             ))
             setattr(AnswerForm, f"c{item.id}", StringField(
-                "Toelichting (niet verplicht)", validators=[Optional(), max_length(500)]))
+                f"Toelichting bij stelling {number} (niet verplicht)",
+                validators=[Optional(), max_length(500)]))
     return AnswerForm(formdata=formdata, data=data)
 
 

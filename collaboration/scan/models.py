@@ -74,6 +74,12 @@ class ScanQuestionnaire(TimestampMixin, Base):
             for key, label, _ in ASPECTS
         ]
 
+    @property
+    def items_in_page_order(self) -> list[ScanItem]:
+        """The items as the form shows them: the statements aspect by aspect (in the order of
+        ``ASPECTS``), then the open questions. ``items`` itself mixes the aspects."""
+        return [i for _, _, items in self.statements_by_aspect() for i in items] + self.open_questions
+
 
 class ScanItem(Base):
     """A statement (scored 1–5 or "weet ik niet") or an open question of one questionnaire version."""
@@ -173,7 +179,7 @@ class ScanInvitation(TimestampMixin, Base):
     person_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    #: Raised at every resend: a session of an older link stops working.
+    #: Raised at every resend and sign-off: a session of an older link stops working.
     generation: Mapped[int] = mapped_column(Integer, default=1)
     expires_at: Mapped[datetime]
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -192,7 +198,7 @@ class ScanInvitation(TimestampMixin, Base):
     @property
     def status(self) -> str:
         if self.revoked_at:
-            return "revoked"
+            return "revoked_submitted" if self.submitted_at else "revoked"
         if self.submitted_at:
             return "submitted"
         if self.draft_saved_at:
@@ -212,6 +218,7 @@ INVITATION_STATUS_LABELS = {
     "draft": "Concept opgeslagen",
     "submitted": "Ingestuurd",
     "revoked": "Ingetrokken",
+    "revoked_submitted": "Ingestuurd, daarna ingetrokken (de antwoorden tellen mee)",
 }
 
 

@@ -1,8 +1,10 @@
 """The partner's pages of the samenwerkingsscan: no account, one personal link.
 
-The link's token is swapped for a session at first use and the person continues on an
-address without it. Every page here reads the invitation from that session, so no URL
-carries an id of a round, party or invitation: another party's data cannot be asked for.
+Opening the link (a GET) only shows a page with a button: mail scanners open links before
+the person does and must not use them up. The button (a POST) swaps the link's token for a
+session and the person continues on an address without it. Every page here reads the
+invitation from that session, so no URL carries an id of a round, party or invitation:
+another party's data cannot be asked for.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collaboration.scan.models import ASPECTS, OPEN, STATEMENT, ScanInvitation, 
 from collaboration.scan.views import round_context
 from crm.charts import svg_response
 from crm.db import db
-from crm.permissions import partner_only, public
+from crm.permissions import is_anonymous, partner_only, public
 from crm.sqlite import immediate_writes
 from crm.web import add_form_error, render_form
 
@@ -42,16 +44,38 @@ def _invalid_link(status: int = 404):
     return make_response(render_template("collaboration/scan/invalid_link.html"), status)
 
 
-@bp.route("/scan/uitnodiging/<token>")
+#: The partner's own pages (every ``@partner_only`` view of this module).
+PARTNER_PAGES = "collaboration.scan_partner"
+
+
+@bp.before_request
+def _lost_partner_session():
+    """Someone without a session (signed off, expired, another browser) who opens a
+    bookmarked partner page gets the "link werkt niet (meer)" page with what to do, not the
+    staff login. Registered at import, so it runs before the policy check that
+    ``crm.permissions.protect_blueprint`` adds when the blueprint is mounted."""
+    if (request.endpoint or "").startswith(PARTNER_PAGES) and is_anonymous():
+        return _invalid_link()
+    return None
+
+
+@bp.route("/scan/uitnodiging/<token>", methods=["GET", "POST"])
 @public
 def invitation_open(token: str):
-    """Swap the link's token for a session and continue on an address without the token."""
+    """GET: a page with a button, and nothing changes. POST (the button): swap the link's
+    token for a session and continue on an address without the token."""
     if current_user and current_user.is_authenticated:
         return render_template("collaboration/scan/staff_notice.html")
     current = services.invitation_for_session(session.get(SESSION_KEY), session.get(SESSION_GEN))
     if current is not None and current.token_hash == services.hash_token(token):
         # The same person clicks their link again on the device where they used it.
         return redirect(url_for("collaboration.scan_partner_form"))
+    if request.method == "GET":
+        invitation = services.find_by_token(token)
+        if invitation is None:
+            return _invalid_link()
+        return render_template("collaboration/scan/invitation_start.html", token=token,
+                               round=invitation.party.round, party=invitation.party)
     db.session.rollback()
     with immediate_writes():
         invitation = services.find_by_token(token)
@@ -172,7 +196,7 @@ def scan_partner_results():
     round_ = invitation.party.round
     if not (round_.revealed and round_.partners_may_see_results):
         return render_template("collaboration/scan/partner_no_results.html", round=round_), 404
-    result = outcome.compute(round_)
+    result = outcome.compute(round_, with_people=False)  # per party; no names of other people
     charts = {"radar": url_for("collaboration.scan_partner_chart_radar"),
               "bars": url_for("collaboration.scan_partner_chart_bars")}
     return render_template("collaboration/scan/results.html", **round_context(round_), result=result,
@@ -196,6 +220,10 @@ def scan_partner_chart_bars():
 @bp.route("/scan/deelnemen/afsluiten", methods=["POST"])
 @partner_only
 def scan_partner_leave():
+    """Sign off on this device: the session ends for good, also in a copy of its cookie."""
+    invitation = _partner_invitation()
+    services.sign_off(invitation)
+    db.session.commit()
     session.pop(SESSION_KEY, None)
     session.pop(SESSION_GEN, None)
     return render_template("collaboration/scan/partner_left.html")

@@ -46,7 +46,7 @@ class StatementResult:
     party_means: dict[int, float | None]
     spread: float | None
     dont_know: int
-    comments: list[tuple[str, str, str]]  # party, person, comment
+    comments: list[tuple[str, str | None, str]]  # party, person (None for partners), comment
 
 
 @dataclass
@@ -67,7 +67,7 @@ class RoundResult:
     parties: list[PartyResult]
     overall: dict[str, float | None]
     statements: list[StatementResult]
-    open_answers: list[tuple[str, list[tuple[str, str, str]]]]  # question, [(party, person, text)]
+    open_answers: list[tuple[str, list[tuple[str, str | None, str]]]]  # question, [(party, person, text)]
     previous: object | None
     changes: list[Change]
     rows: list[dict]  # every answer, for the export
@@ -105,7 +105,9 @@ def _overall(parties: list[PartyResult]) -> dict[str, float | None]:
     return {key: _mean(p.aspect_means[key] for p in parties) for key, _, _ in ASPECTS}
 
 
-def compute(round_, with_previous: bool = True) -> RoundResult:
+def compute(round_, with_previous: bool = True, with_people: bool = True) -> RoundResult:
+    """The joint result. ``with_people=False`` (what partners see) leaves out who answered
+    what: no scores per person, no names with the comments and open answers, no rows."""
     responses = _submitted(round_.id)
     by_party: dict[int, list[ScanResponse]] = {}
     for response in responses:
@@ -113,18 +115,22 @@ def compute(round_, with_previous: bool = True) -> RoundResult:
     parties = []
     for party in round_.parties:
         own = by_party.get(party.id, [])
-        people = [PersonResult(r.invitation.person_name, _aspect_scores([r])) for r in own]
+        people = ([PersonResult(r.invitation.person_name, _aspect_scores([r])) for r in own]
+                  if with_people else [])
         parties.append(PartyResult(party.id, party.name, party.is_library, party.partner_id, len(own),
                                    _aspect_scores(own), people))
     party_names = {p.id: p.name for p in round_.parties}
 
+    def person(response: ScanResponse) -> str | None:
+        return response.invitation.person_name if with_people else None
+
     statements = []
     open_answers = []
     rows = []
-    for item in round_.questionnaire.items:
+    for item in round_.questionnaire.items_in_page_order:
         answers = [(r, a) for r in responses for a in r.answers if a.item_id == item.id]
         if item.kind == OPEN:
-            texts = [(party_names[r.invitation.party_id], r.invitation.person_name, a.comment)
+            texts = [(party_names[r.invitation.party_id], person(r), a.comment)
                      for r, a in answers if a.comment]
             open_answers.append((item.text, texts))
         else:
@@ -135,9 +141,11 @@ def compute(round_, with_previous: bool = True) -> RoundResult:
             statements.append(StatementResult(
                 item.id, item.text, item.aspect, item.aspect_label, means, spread,
                 sum(1 for _, a in answers if a.dont_know),
-                [(party_names[r.invitation.party_id], r.invitation.person_name, a.comment)
+                [(party_names[r.invitation.party_id], person(r), a.comment)
                  for r, a in answers if a.comment],
             ))
+        if not with_people:
+            continue
         for r, a in answers:
             rows.append({
                 "Partij": party_names[r.invitation.party_id],
@@ -154,7 +162,7 @@ def compute(round_, with_previous: bool = True) -> RoundResult:
     previous = previous_round(round_) if with_previous else None
     changes, party_changes = [], []
     if previous is not None:
-        earlier = compute(previous, with_previous=False)
+        earlier = compute(previous, with_previous=False, with_people=False)
         changes = [Change(label, earlier.overall[key], overall[key]) for key, label, _ in ASPECTS]
         # The same party in both rounds: the library, or the same partner.
         before_by_party = {(p.is_library, p.partner_id): p for p in earlier.parties if p.respondents}
@@ -182,8 +190,16 @@ def chart_data(result: RoundResult) -> tuple:
     )
 
 
+def _legend_label(name: str, means) -> str:
+    """The party's name, and the aspects it has no score for (all "weet ik niet")."""
+    missing = [label for (_, label, _), value in zip(ASPECTS, means, strict=True) if value is None]
+    return f"{name} (geen score: {', '.join(missing)})" if missing else name
+
+
 @lru_cache(maxsize=64)
 def radar_svg(data: tuple) -> bytes:
+    """One line per party; an aspect without a score is a gap in the line, not a 0 (the scale
+    starts at 1), and the legend names it."""
     import math
 
     labels = [label for _, label, _ in ASPECTS]
@@ -196,9 +212,9 @@ def radar_svg(data: tuple) -> bytes:
     ax.set_ylim(0, 5)
     ax.set_yticks([1, 2, 3, 4, 5])
     for n, (name, means) in enumerate(data):
-        values = [v if v is not None else 0 for v in means]
+        values = [v if v is not None else math.nan for v in means]
         ax.plot(angles + angles[:1], values + values[:1], marker=MARKERS[n % len(MARKERS)],
-                color=COLOURS[n % len(COLOURS)], linewidth=2, label=name,
+                color=COLOURS[n % len(COLOURS)], linewidth=2, label=_legend_label(name, means),
                 linestyle=("-", "--", ":", "-.")[n % 4])
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
     return to_svg(fig)
@@ -212,7 +228,8 @@ def bars_svg(data: tuple) -> bytes:
     width = 0.8 / count
     for n, (name, means) in enumerate(data):
         xs = [i - 0.4 + width * (n + 0.5) for i in range(len(labels))]
-        ax.bar(xs, [v or 0 for v in means], width, label=name, color=COLOURS[n % len(COLOURS)],
+        ax.bar(xs, [v or 0 for v in means], width, label=_legend_label(name, means),
+               color=COLOURS[n % len(COLOURS)],
                hatch=HATCHES[n % len(HATCHES)], edgecolor="white")
     ax.set_xticks(range(len(labels)), labels)
     ax.set_ylim(0, 5)
@@ -231,6 +248,8 @@ def export_xlsx(round_, result: RoundResult) -> bytes:
     aspect_cols = [(key, label) for key, label, _ in ASPECTS]
     per_party = [{"Partij": p.name, "Ingestuurd": p.respondents,
                   **{label: p.aspect_means[key] for key, label in aspect_cols}} for p in result.parties]
+    per_party.append({"Partij": "Alle partijen samen", "Ingestuurd": result.respondents,
+                      **{label: result.overall[key] for key, label in aspect_cols}})
     per_person = [{"Partij": p.name, "Persoon": person.name,
                    **{label: person.aspect_means[key] for key, label in aspect_cols}}
                   for p in result.parties for person in p.people]

@@ -6,7 +6,9 @@ export live in ``results.py``.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ import yaml
 from flask import current_app
 from sqlalchemy import func, select
 
+from collaboration.models import Agreement
 from collaboration.scan.models import (
     ASPECT_KEYS,
     OPEN,
@@ -38,6 +41,8 @@ QUESTIONNAIRE_FILE = Path(__file__).resolve().parent / "questionnaire.yaml"
 #: ``secrets.token_urlsafe(32)``: 256 bits, 43 characters of the URL-safe alphabet.
 TOKEN_BYTES = 32
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+#: The one-time value of an invitation form (``secrets.token_urlsafe(24)``): 32 characters.
+NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 __all__ = ["ScanClosed", "ScanError", "check_version"]
 
 
@@ -178,7 +183,7 @@ MAX_DAYS_AHEAD = 2 * 366
 
 def _check_dates(opens_on: date, closes_on: date) -> None:
     if closes_on < opens_on:
-        raise ScanError("De sluitingsdatum ligt vóór de openingsdatum.", "closes_on")
+        raise ScanError("Kies een sluitingsdatum op of na de openingsdatum.", "closes_on")
     if closes_on > today() + timedelta(days=MAX_DAYS_AHEAD):
         raise ScanError("Kies een sluitingsdatum binnen twee jaar.", "closes_on")
     if opens_on.year < 2000:
@@ -210,11 +215,41 @@ def create_round(title: str, purpose: str | None, partner_ids: list[int], opens_
     return round_
 
 
+NO_AGREEMENT = "Geen (nog niet gekozen)"
+
+
+def rounds_of_agreement(agreement_id: int) -> list[ScanRound]:
+    """The scan rounds whose outcome feeds this collaboration agreement, newest first."""
+    return list(db.session.scalars(
+        select(ScanRound).where(ScanRound.agreement_id == agreement_id)
+        .order_by(ScanRound.closes_on.desc(), ScanRound.id.desc())
+    ))
+
+
+def linked_agreement(round_: ScanRound) -> Agreement | None:
+    return db.session.get(Agreement, round_.agreement_id) if round_.agreement_id else None
+
+
+def agreement_choices(current_id: int | None = None) -> list[tuple[int | None, str]]:
+    """The collaboration agreements to link a round's outcome to, by title and partners.
+    An agreement removed since it was linked stays in the list, marked, so saving keeps it."""
+    choices: list[tuple[int | None, str]] = [(None, NO_AGREEMENT)]
+    for agreement in db.session.scalars(select(Agreement).order_by(Agreement.title, Agreement.id)):
+        partners = ", ".join(p.name for p in agreement.partners)
+        choices.append((agreement.id, f"{agreement.title} ({partners})" if partners else agreement.title))
+    if current_id is not None and all(value != current_id for value, _ in choices):
+        choices.append((current_id, "Een afspraak die er niet meer is"))
+    return choices
+
+
 def update_round(round_: ScanRound, version, *, title: str, purpose: str | None, opens_on: date,
                  closes_on: date, partners_may_see_results: bool, outcome: str | None,
                  agreement_id: int | None) -> None:
     check_version(round_, version)
     _check_dates(opens_on, closes_on)
+    if agreement_id is not None and agreement_id != round_.agreement_id and (
+            not 0 < agreement_id <= 2**31 - 1 or db.session.get(Agreement, agreement_id) is None):
+        raise ScanError("Kies een samenwerkingsafspraak uit de lijst.", "agreement_id")
     if round_.revealed and closes_on != round_.closes_on:
         raise ScanError("De uitkomsten zijn al gedeeld; de sluitingsdatum blijft zoals hij was.",
                         "closes_on")
@@ -282,13 +317,60 @@ def _new_token() -> tuple[str, str]:
     return token, hash_token(token)
 
 
-def invite(party: ScanParty, person_name: str, email: str | None,
-           user_id: int | None) -> tuple[ScanInvitation, str]:
-    """A personal invitation; returns it with the token (shown once, never stored)."""
+def new_nonce() -> str:
+    """The one-time value of a form that makes or renews a link (see ``token_from_nonce``)."""
+    return secrets.token_urlsafe(24)
+
+
+def valid_nonce(nonce) -> bool:
+    return isinstance(nonce, str) and bool(NONCE_RE.match(nonce))
+
+
+def token_from_nonce(nonce: str) -> str:
+    """The link's token for the form with this nonce: an HMAC with the app's secret key.
+
+    Posting the same form again (a reload of the link page) gives the same token, so the
+    service finds the invitation it made the first time and shows the same link instead of
+    making another one. Only the hash of the token is stored; the nonce is not stored at all.
+    """
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(key, b"crm-scan-invitation:" + nonce.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")  # 256 bits, 43 characters
+
+
+FORM_INCOMPLETE = "Het formulier is niet compleet. Laad de pagina opnieuw en probeer het nog eens."
+
+
+def _token_for(nonce: str | None) -> tuple[str, str]:
+    if nonce is None:
+        return _new_token()
+    if not valid_nonce(nonce):
+        raise ScanError(FORM_INCOMPLETE)
+    token = token_from_nonce(nonce)
+    return token, hash_token(token)
+
+
+def invitation_by_hash(digest: str) -> ScanInvitation | None:
+    return db.session.scalar(select(ScanInvitation).where(ScanInvitation.token_hash == digest))
+
+
+def invite(party: ScanParty, person_name: str, email: str | None, user_id: int | None,
+           nonce: str | None = None) -> tuple[ScanInvitation, str]:
+    """A personal invitation; returns it with the token (shown on the link page, never stored).
+
+    With the form's ``nonce``, the same form posted again returns the invitation it made
+    the first time, with the same token: one invitation, one working link.
+    """
     round_ = party.round
+    token, digest = _token_for(nonce)
+    existing = invitation_by_hash(digest)
+    if existing is not None:
+        if existing.party.round_id != round_.id:
+            raise ScanError(FORM_INCOMPLETE)
+        return existing, token
     if is_closed(round_):
         raise ScanError("Deze ronde is gesloten. Nieuwe uitnodigingen kunnen niet meer.")
-    token, digest = _new_token()
     invitation = ScanInvitation(
         party=party, person_name=person_name.strip(), email=(email or "").strip() or None,
         token_hash=digest, expires_at=closes_at(round_), invited_by_id=user_id, sent_at=utcnow(),
@@ -298,12 +380,24 @@ def invite(party: ScanParty, person_name: str, email: str | None,
     return invitation, token
 
 
-def resend(invitation: ScanInvitation) -> str:
-    """A new link for the same person: the old link and any session of it stop working."""
+def can_resend(invitation: ScanInvitation) -> bool:
+    return not is_closed(invitation.party.round)
+
+
+def resend(invitation: ScanInvitation, nonce: str | None = None) -> str:
+    """A new link for the same person: the old link and any session of it stop working.
+
+    With the form's ``nonce``, the same form posted again changes nothing and returns the
+    same token: the link that was just copied keeps working.
+    """
+    token, digest = _token_for(nonce)
+    if invitation.token_hash == digest:
+        return token
     round_ = invitation.party.round
-    if is_closed(round_):
+    if not can_resend(invitation):
         raise ScanError("Deze ronde is gesloten. Een nieuwe link kan niet meer.")
-    token, digest = _new_token()
+    if invitation_by_hash(digest) is not None:
+        raise ScanError(FORM_INCOMPLETE)
     invitation.token_hash = digest
     invitation.generation += 1
     invitation.exchanged_at = None
@@ -314,10 +408,31 @@ def resend(invitation: ScanInvitation) -> str:
     return token
 
 
+def can_revoke(invitation: ScanInvitation) -> bool:
+    """Revoking ends the link and the person's session. That matters while the round is
+    open, and after the reveal when partners may see the results; otherwise the session only
+    shows the person's own answers, so the button is not offered."""
+    if invitation.revoked_at is not None:
+        return False
+    round_ = invitation.party.round
+    if round_.revealed:
+        return round_.partners_may_see_results
+    return not is_closed(round_)
+
+
 def revoke(invitation: ScanInvitation) -> None:
+    """End the link and any session of it. Answers the person already sent in keep counting:
+    they were the party's view when they were sent in; the round page says so."""
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
         db.session.flush()
+
+
+def sign_off(invitation: ScanInvitation) -> None:
+    """"Afmelden op dit apparaat": the session ends for good, also in a copy of its cookie
+    (the link itself was already used up when it was swapped for the session)."""
+    invitation.generation += 1
+    db.session.flush()
 
 
 def find_by_token(token: str, now: datetime | None = None) -> ScanInvitation | None:

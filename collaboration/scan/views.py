@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy.exc import IntegrityError
 
 from collaboration.blueprint import bp
 from collaboration.scan import results as outcome
@@ -33,7 +34,7 @@ from crm.auth.services import current_account
 from crm.charts import svg_response
 from crm.db import db
 from crm.permissions import admin_only, staff_only
-from crm.web import add_form_error, render_form, save_form
+from crm.web import add_form_error, nl_date, render_form, save_form
 
 
 def round_context(round_: ScanRound) -> dict:
@@ -87,7 +88,9 @@ def scan_round_new():
 def scan_round(round_id: int):
     round_ = _round_or_404(round_id)
     return render_template("collaboration/scan/round.html", **round_context(round_),
-                           submitted=services.submitted_count(round_))
+                           submitted=services.submitted_count(round_),
+                           agreement=services.linked_agreement(round_), new_nonce=services.new_nonce,
+                           can_resend=services.can_resend, can_revoke=services.can_revoke)
 
 
 @bp.route("/scan/<int:round_id>/bewerken", methods=["GET", "POST"])
@@ -95,6 +98,7 @@ def scan_round(round_id: int):
 def scan_round_edit(round_id: int):
     round_ = _round_or_404(round_id)
     form = OutcomeForm(obj=round_)
+    form.agreement_id.choices = services.agreement_choices(round_.agreement_id)
     if request.method == "GET":
         form.version.data = round_.version
     if form.validate_on_submit():
@@ -121,7 +125,7 @@ def _link_page(invitation: ScanInvitation, token: str, resent: bool):
         f"Wij vragen u mee te doen aan de samenwerkingsscan \"{round_.title}\". "
         "Elke partij vult de scan apart in. Daarna bespreken we de uitkomsten samen.\n\n"
         f"Uw persoonlijke link (niet doorsturen):\n{link}\n\n"
-        f"Invullen kan tot en met {round_.closes_on.strftime('%d-%m-%Y')}. Het kost ongeveer 15 minuten.\n\n"
+        f"Invullen kan tot en met {nl_date(round_.closes_on)}. Het kost ongeveer 15 minuten.\n\n"
         f"Met vriendelijke groet,\n{account.name if account else ''}"
     )
     mailto = f"mailto:{quote(invitation.email or '')}?subject={quote(subject)}&body={quote(body)}"
@@ -138,17 +142,28 @@ def scan_invite(round_id: int):
     round_ = _round_or_404(round_id)
     form = InviteForm()
     form.party_id.choices = [(p.id, p.name) for p in round_.parties]
-    if request.method == "GET" and request.args.get("partij", type=int):
-        form.party_id.data = request.args.get("partij", type=int)
+    if request.method == "GET":
+        form.nonce.data = services.new_nonce()
+        if request.args.get("partij", type=int):
+            form.party_id.data = request.args.get("partij", type=int)
     if services.is_closed(round_):
         add_form_error(form, None, "Deze ronde is gesloten. Nieuwe uitnodigingen kunnen niet meer.")
         return render_form("collaboration/scan/invite.html", form, round=round_, closed=True)
     if form.validate_on_submit():
         party = db.session.get(ScanParty, form.party_id.data)
         account = current_account()
-        invited, ok = save_form(form, lambda: services.invite(
-            party, form.person_name.data, form.email.data, account.id if account else None,
-        ))
+
+        def invite():
+            return services.invite(party, form.person_name.data, form.email.data,
+                                   account.id if account else None, form.nonce.data)
+
+        try:
+            invited, ok = save_form(form, invite)
+        except IntegrityError:
+            # The same form twice at the same moment (a double click): the other request
+            # made the invitation; show its link.
+            db.session.rollback()
+            invited, ok = save_form(form, invite)
         if ok:
             invitation, token = invited
             return _link_page(invitation, token, resent=False)
@@ -162,9 +177,10 @@ def _invitation_or_404(invitation_id: int) -> ScanInvitation:
 @bp.route("/scan/uitnodigingen/<int:invitation_id>/opnieuw", methods=["POST"])
 @staff_only
 def scan_invitation_resend(invitation_id: int):
+    """A new link; the same form posted again (a reload) shows the same link again."""
     invitation = _invitation_or_404(invitation_id)
     try:
-        token = services.resend(invitation)
+        token = services.resend(invitation, request.form.get("nonce", ""))
     except services.ScanError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -179,7 +195,10 @@ def scan_invitation_revoke(invitation_id: int):
     invitation = _invitation_or_404(invitation_id)
     services.revoke(invitation)
     db.session.commit()
-    flash(f"De uitnodiging van {invitation.person_name} is ingetrokken. De link werkt niet meer.", "success")
+    message = f"De uitnodiging van {invitation.person_name} is ingetrokken. De link werkt niet meer."
+    if invitation.submitted_at:
+        message += " De antwoorden die al waren ingestuurd, tellen wel mee."
+    flash(message, "success")
     return redirect(url_for("collaboration.scan_round", round_id=invitation.party.round_id))
 
 
