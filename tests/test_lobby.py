@@ -457,7 +457,7 @@ def test_upload_too_large_is_refused(app, client, specialist):
         )
     finally:
         app.config["CRM_MAX_UPLOAD_MB"] = 5
-    assert r.status_code == 422 and "De foto is te groot" in text(r)
+    assert r.status_code == 422 and "De foto is groter dan" in text(r)
     assert count(app, Evidence) == 0
 
 

@@ -272,3 +272,25 @@ def test_referral_log_offers_monthly_figures(app_ctx, db):
     source = app_ctx.extensions["crm"].registry.figures["referrals"]
     assert source.monthly(date(2025, 12, 1), 12) == {(2026, 3): 2, (2026, 10): 1}
     db.session.rollback()
+
+
+def test_brief_without_picked_evidence_shows_only_shareable_evidence_up_to_the_meeting(app_ctx):
+    from crm.db import db
+    from lobby.models import Evidence
+
+    held = date(2026, 6, 1)
+    for title, day, permission in (("Gedeeld verhaal", date(2026, 5, 1), True),
+                                   ("Geen toestemming", date(2026, 5, 20), False),
+                                   ("Na het gesprek", date(2026, 7, 1), True)):
+        db.session.add(Evidence(kind="quote", title=title, occurred_on=day, source="Bron",
+                                permission=permission))
+    db.session.flush()
+    titles = [e.title for e in evidence.recent_evidence(3, until=held)]
+    assert titles == ["Gedeeld verhaal"]
+
+
+def test_speaking_time_says_seconde_for_one():
+    from lobby.models import PitchVersion
+
+    assert PitchVersion(title="Kort", text="Hallo daar").seconds_label == "1 seconde"
+    assert PitchVersion(title="Lang", text="woord " * 130).seconds_label == "60 seconden"

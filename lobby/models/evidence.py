@@ -38,6 +38,11 @@ class PitchVersion(PhaseMixin, TimestampMixin, Base):
     def seconds(self) -> int:
         return round(self.word_count * 60 / WORDS_PER_MINUTE)
 
+    @property
+    def seconds_label(self) -> str:
+        """'1 seconde', '45 seconden'."""
+        return f"{self.seconds} {'seconde' if self.seconds == 1 else 'seconden'}"
+
 
 MATERIAL_KINDS = (
     ("folder", "Folder"),

@@ -58,7 +58,7 @@ def build_brief(meeting: Meeting) -> Brief:
     municipality = meeting.municipality
     table = people(municipality, only_ids=[c.id for c in meeting.contacts])
     picked = list(meeting.evidence)
-    evidence = picked[:3] if picked else recent_evidence(3)
+    evidence = picked[:3] if picked else recent_evidence(3, until=meeting.held_on)
     brief = Brief(meeting, table, current_pitch(), list(municipality.figures), evidence, bool(picked))
     figures = referral_figures()
     if figures is not None:

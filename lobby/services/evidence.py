@@ -91,10 +91,9 @@ OFFICE_FORMATS = {
 def check_material_file(data: bytes) -> tuple[str, str]:
     """(content type, extension) of a PDF, an image, or a PowerPoint/Word file, judged by content."""
     limit = max_upload_bytes()
-    if len(data) > limit:
-        size = f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")
+    if len(data) > limit:  # only limit + 1 bytes were read: the real size is not known here
         raise LobbyError(
-            f"Het bestand is te groot ({size} MB). Het maximum is {limit // (1024 * 1024)} MB.", "file"
+            f"Het bestand is groter dan {limit // (1024 * 1024)} MB. Kies een kleiner bestand.", "file"
         )
     if data.startswith(b"%PDF-"):
         return "application/pdf", "pdf"
@@ -176,10 +175,9 @@ def max_upload_bytes() -> int:
 def check_image(data: bytes) -> CheckedImage:
     """Accept only real images (by content, not name or header) up to the size limit."""
     limit = max_upload_bytes()
-    if len(data) > limit:
-        size = f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")
+    if len(data) > limit:  # only limit + 1 bytes were read: the real size is not known here
         raise LobbyError(
-            f"De foto is te groot ({size} MB). Het maximum is {limit // (1024 * 1024)} MB.", "image"
+            f"De foto is groter dan {limit // (1024 * 1024)} MB. Kies een kleinere foto.", "image"
         )
     if not data:
         raise LobbyError("Het bestand is leeg. Kies een foto.", "image")
@@ -284,12 +282,15 @@ def search_evidence(
     return list(db.session.scalars(stmt))
 
 
-def recent_evidence(limit: int = 3) -> list[Evidence]:
-    return list(
-        db.session.scalars(
-            select(Evidence).order_by(Evidence.occurred_on.desc(), Evidence.id.desc()).limit(limit)
-        )
-    )
+def recent_evidence(limit: int = 3, until: date | None = None) -> list[Evidence]:
+    """The newest evidence we may share outside (permission given), up to ``until``: what a
+    brief shows when nothing was picked for the meeting."""
+    stmt = select(Evidence).where(Evidence.permission.is_(True))
+    if until is not None:
+        stmt = stmt.where(Evidence.occurred_on <= until)
+    return list(db.session.scalars(
+        stmt.order_by(Evidence.occurred_on.desc(), Evidence.id.desc()).limit(limit)
+    ))
 
 
 def delete_evidence(evidence: Evidence) -> None:
