@@ -21,7 +21,7 @@ from crm.charts import svg_response
 from crm.db import db
 from crm.errors import STALE_MESSAGE
 from crm.guide import Phase, Theme
-from crm.permissions import all_staff, current_role, staff_only
+from crm.permissions import all_staff, current_role, may_open, may_open_url, staff_only
 from crm.registry import current_registry
 from crm.web import add_form_error, local_tz, save_form
 
@@ -60,6 +60,9 @@ def _load(guide_theme: str, guide_phase: str | None = None):
 
 
 def _url(endpoint: str) -> str | None:
+    """The page of a registered instrument, when this user may open it (else shown as text)."""
+    if not may_open(endpoint):
+        return None
     try:
         return url_for(endpoint)
     except BuildError:
@@ -94,7 +97,8 @@ def _instruments(guide_phase: PhaseGuide) -> tuple[list[dict], dict[str, dict]]:
 def _records(theme: Theme, phase: Phase) -> list[tuple[str, list]]:
     groups: dict[str, list] = {}
     for ref in current_registry().records_of(theme, phase):
-        groups.setdefault(ref.kind, []).append(ref)
+        if may_open_url(ref.url):  # the frontoffice does not see the lobby's or the CRM's records
+            groups.setdefault(ref.kind, []).append(ref)
     return sorted(groups.items())
 
 

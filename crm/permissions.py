@@ -120,6 +120,25 @@ def protect_blueprint(bp: Blueprint) -> None:
         bp._crm_protected = True
 
 
+def may_open(endpoint: str) -> bool:
+    """Whether whoever makes this request may open ``endpoint`` (to show a link or not)."""
+    view = current_app.view_functions.get(endpoint)
+    allowed = getattr(view, _ATTR, None)
+    return bool(allowed) and (PUBLIC in allowed or current_role() in allowed)
+
+
+def may_open_url(url: str) -> bool:
+    """``may_open`` for a URL of this app (a link stored by a package, say)."""
+    from werkzeug.exceptions import HTTPException
+
+    try:
+        endpoint, _args = current_app.url_map.bind_to_environ(request.environ).match(
+            url.split("?", 1)[0].split("#", 1)[0], method="GET")
+    except HTTPException:
+        return False
+    return may_open(endpoint)
+
+
 def require(condition: bool) -> None:
     """Object-level check inside a view: 403 when the condition does not hold."""
     if not condition:

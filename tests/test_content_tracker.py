@@ -227,17 +227,23 @@ def test_instruments_and_records_come_from_the_registry(app, client, login_as):
     instrument = Instrument("woordweb", "Partnerkaart", "content.index", Theme.COLLABORATION,
                             Phase.ORIENTATION)
     source = PhaseRecords("Afwegingstabel", lambda t, p: [RecordRef("Afwegingstabel", "Welzijn Rivierstad",
-                                                                   "/x/1")] if (t, p) == (
+                                                                   "/partners/1")] if (t, p) == (
         Theme.COLLABORATION, Phase.ORIENTATION) else [])
     registry.instruments.append(instrument)
     registry.phase_records.append(source)
     try:
         page = client.get(PHASE_URL).get_data(as_text=True)
         assert f'<a href="{BASE}/">Woordweb</a>' in page
-        assert "Welzijn Rivierstad" in page and 'href="/x/1"' in page
+        assert "Welzijn Rivierstad" in page and 'href="/partners/1"' in page
         other = client.get(f"{BASE}/samenwerken/creation").get_data(as_text=True)
         assert "Welzijn Rivierstad" not in other
         assert "nog niets vastgelegd" in other
+        # The frontoffice may read the guide but not the partner records: no dead links.
+        desk_client = app.test_client()
+        login_as("frontoffice", desk_client)
+        desk = desk_client.get(PHASE_URL).get_data(as_text=True)
+        assert "Welzijn Rivierstad" not in desk and 'href="/partners' not in desk
+        assert 'href="/woordweb"' not in desk
     finally:
         registry.instruments.remove(instrument)
         registry.phase_records.remove(source)
