@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 
 from collaboration import assessments as svc
@@ -15,7 +13,7 @@ from crm.auth.services import current_account
 from crm.db import db
 from crm.network.models import STATUS_LABELS, Partner
 from crm.permissions import admin_only, staff_only
-from crm.web import render_form, save_form
+from crm.web import local_today, render_form, save_form
 
 
 def _assessment(assessment_id: int) -> Assessment:
@@ -35,7 +33,7 @@ def _assessment_form(assessment: Assessment | None, lines):
     if request.method == "GET":
         if assessment is None:
             form.partner_id.data = partner_filter(request.args.get("partner")) or 0
-            form.decided_on.data = date.today()
+            form.decided_on.data = local_today()
             account = current_account()
             form.decided_by.data = account.name if account else ""
             form.phase.data = Assessment.default_phase.value

@@ -26,7 +26,7 @@ from crm.auth.models import User
 from crm.charts import new_figure, to_svg
 from crm.db import db, utcnow
 from crm.network.models import Partner
-from crm.web import MONTHS_NL
+from crm.web import MONTHS_NL, local_today
 
 
 @dataclass
@@ -122,7 +122,7 @@ def load_default_calendar(today: date | None = None) -> int:
     """
     if not is_empty():
         raise CollaborationError("De aanhaakkalender is niet leeg; de standaardkalender is niet geladen.")
-    today = today or date.today()
+    today = today or local_today()
     partners = list(db.session.scalars(select(Partner).where(Partner.status != "beeindigd")))
 
     def linked(kinds):

@@ -20,7 +20,7 @@ from crm.db import db
 from crm.network.models import Partner
 from crm.permissions import all_staff, current_role, public, staff_only
 from crm.roles import STAFF
-from crm.web import render_form, save_form
+from crm.web import local_today, render_form, save_form
 
 
 def _moment(moment_id: int) -> HookMoment:
@@ -42,7 +42,7 @@ def _first_month() -> tuple[date, int | None]:
         year = None
     if year is not None and 2000 <= year <= 2100:
         return date(year, 1, 1), year
-    today = date.today()
+    today = local_today()
     return date(today.year, today.month, 1), None
 
 

@@ -12,6 +12,7 @@ from collaboration.models import Agreement, HookMoment, StrengthAnalysis
 from crm.auth.models import User
 from crm.db import db
 from crm.network.models import Partner
+from crm.web import local_today
 
 DEMO_PARTNERS = (
     ("Gemeente Rivierstad", "gemeente", "actief"),
@@ -40,7 +41,7 @@ def _user(name: str) -> User | None:
 
 
 def seed_demo(today: date | None = None) -> None:
-    today = today or date.today()
+    today = today or local_today()
     partners = {name: _partner(name, kind, status) for name, kind, status in DEMO_PARTNERS}
     sanne, karim = _user("Sanne de Vries"), _user("Karim El Amrani")
     if calendar.is_empty():

@@ -3,8 +3,6 @@ phase, start-page panels and the demo data."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import url_for
 from sqlalchemy import select
 
@@ -12,6 +10,7 @@ from crm import roles
 from crm.db import db
 from crm.guide import Phase, Theme
 from crm.registry import Instrument, MenuItem, PhaseRecords, RecordRef, Registry, StartPanel
+from crm.web import local_today
 
 
 def register_instruments(registry: Registry) -> None:
@@ -87,12 +86,12 @@ def _agreement_refs(theme, phase):
 def _calendar_panel(_user):
     from collaboration import calendar
 
-    today = date.today()
+    today = local_today()
     return {"items": calendar.this_and_next_month(today), "empty": calendar.is_empty(), "today": today}
 
 
 def _reflection_panel(_user):
     from collaboration.services import reflections_due
 
-    due = reflections_due(date.today())
-    return {"agreements": due, "today": date.today()} if due else None
+    due = reflections_due(local_today())
+    return {"agreements": due, "today": local_today()} if due else None

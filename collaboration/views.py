@@ -3,8 +3,6 @@ krachtenanalyse and the samenwerkingsafspraken."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 
 from collaboration import services
@@ -16,7 +14,7 @@ from crm.guide import Theme
 from crm.network.models import Partner
 from crm.permissions import staff_only
 from crm.registry import current_registry
-from crm.web import render_form, save_form
+from crm.web import local_today, render_form, save_form
 
 __all__ = ["bp"]
 
@@ -49,7 +47,7 @@ def _analysis_form(analysis: StrengthAnalysis | None) -> AnalysisForm:
     form.partner_id.choices = [(0, "Kies een partner")] + services.partner_choices()
     if request.method == "GET" and analysis is None:
         form.partner_id.data = partner_filter(request.args.get("partner")) or 0
-        form.made_on.data = date.today()
+        form.made_on.data = local_today()
         form.phase.data = StrengthAnalysis.default_phase.value
     return form
 
@@ -103,7 +101,7 @@ def analysis_edit(analysis_id: int):
 @staff_only
 def agreements():
     return render_template("collaboration/agreements.html", agreements=services.agreements(),
-                           today=date.today())
+                           today=local_today())
 
 
 def _agreement_form(agreement: Agreement | None) -> AgreementForm:
@@ -147,7 +145,7 @@ def agreement_new():
 def agreement_detail(agreement_id: int):
     agreement = get_or_404(Agreement, agreement_id)
     return render_template("collaboration/agreement_detail.html", agreement=agreement,
-                           today=date.today(), scan_rounds=scan_services.rounds_of_agreement(agreement.id))
+                           today=local_today(), scan_rounds=scan_services.rounds_of_agreement(agreement.id))
 
 
 @bp.route("/afspraken/<int:agreement_id>/bewerken", methods=["GET", "POST"])

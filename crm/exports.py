@@ -7,10 +7,12 @@ a tab, a carriage return or NUL) gets a leading apostrophe (QUALITY.md 11).
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import datetime
 
 import pandas as pd
 from flask import Response
+
+from crm.web import local_today
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 CSV_MIMETYPE = "text/csv; charset=utf-8"
@@ -70,11 +72,11 @@ def _naive(value):
 
 def send_frame(df: pd.DataFrame, basename: str, fmt: str) -> Response:
     """A download response of ``df`` as ``basename-YYYY-MM-DD.csv`` or ``.xlsx``."""
-    stamp = date.today().isoformat()
+    stamp = local_today().isoformat()
     if fmt == "xlsx":
         body, mimetype, ext = to_xlsx(df), XLSX_MIMETYPE, "xlsx"
     else:
         body, mimetype, ext = to_csv(df), CSV_MIMETYPE, "csv"
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=mimetype)  # mimetype= would add a second charset
     response.headers["Content-Disposition"] = f'attachment; filename="{basename}-{stamp}.{ext}"'
     return response

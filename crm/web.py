@@ -84,6 +84,12 @@ def local_tz() -> ZoneInfo:
     return ZoneInfo(current_app.config.get("CRM_TIMEZONE", "Europe/Amsterdam"))
 
 
+def local_today() -> date:
+    """Today in the library's time zone (the server's clock may run on UTC: at 00:30 in
+    Amsterdam it is still yesterday there). Use it instead of ``date.today()``."""
+    return datetime.now(local_tz()).date()
+
+
 def nl_date(value: date | datetime | None) -> str:
     """``25 november 2026``."""
     if value is None:

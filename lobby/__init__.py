@@ -9,6 +9,7 @@ from sqlalchemy import select
 from crm import roles
 from crm.guide import Phase, Theme
 from crm.registry import Instrument, MenuItem, PhaseRecords, RecordRef, Registry, StartPanel
+from crm.web import local_today
 
 URL_PREFIX = "/profilering"
 MODEL_MODULES = ("lobby.models.municipality", "lobby.models.plans", "lobby.models.evidence")
@@ -65,9 +66,7 @@ def _agreements_panel(user):
     agreements = open_agreements_for(user)
     if not agreements:
         return None
-    from datetime import date
-
-    return {"agreements": agreements, "today": date.today()}
+    return {"agreements": agreements, "today": local_today()}
 
 
 def _next_meetings_panel(_user):

@@ -3,13 +3,14 @@ contact moments with follow-ups (some due for the demo specialist)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from crm.auth.models import User
 from crm.db import db
 from crm.network.models import Affiliation, Contact, Interaction, Partner, PartnerStatusChange
+from crm.web import local_today
 
 MUNICIPALITY = "Gemeente Rivierstad"
 
@@ -143,7 +144,7 @@ def seed_network_demo() -> None:
     duo = db.session.scalar(select(User).where(User.email == "duo@bibliotheek.example"))
     me = specialist.id if specialist else None
     other = duo.id if duo else me
-    today = date.today()
+    today = local_today()
     moments = (
         ("face-to-face", -40, ["Marieke Jansen"], [MUNICIPALITY],
          "Kennismaking met de wethouder over de gezinsaanpak en de rol van de bibliotheek.",

@@ -20,6 +20,7 @@ from crm.network.services import (
     json_list_contains,
     partner_query,
 )
+from crm.web import local_today
 
 # -- contact moments ---------------------------------------------------------------------------
 INTERACTION_FIELDS = {
@@ -134,7 +135,7 @@ def interaction_query(q: str | None = None, kind: str | None = None, partner_id:
 
 def follow_ups_for(user_id: int, today: date | None = None, ahead_days: int = 7, limit: int = 20):
     """Open follow-ups of a user that are overdue or due within ``ahead_days``, soonest first."""
-    today = today or date.today()
+    today = today or local_today()
     stmt = (
         select(Interaction)
         .options(selectinload(Interaction.contacts), selectinload(Interaction.partners))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import url_for
 
 from crm import roles
@@ -20,6 +18,7 @@ from crm.registry import (
     Setting,
     StartPanel,
 )
+from crm.web import local_today
 
 CONTACT_POSITIONS = (
     ("ambtenaar", "Ambtenaar"),
@@ -56,7 +55,7 @@ INTERACTION_KINDS = (
 def _follow_up_panel(user):
     if user is None:
         return None
-    today = date.today()
+    today = local_today()
     items = moments.follow_ups_for(user.id, today)
     return {"items": items, "today": today, "open_url": url_for("crm.interactions", open="1", van="mij")}
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -19,7 +17,7 @@ from crm.network.models import Interaction, Partner
 from crm.network.views import _save, actor_id, arg_id, get_or_404, labels, paginate
 from crm.permissions import all_staff, staff_only
 from crm.roles import STAFF
-from crm.web import page_number, redirect_next, render_form
+from crm.web import local_today, page_number, redirect_next, render_form
 
 DIRECTORY_PAGE = 60
 
@@ -39,7 +37,7 @@ def interactions():
     filters = _interaction_filters()
     page = paginate(moments.interaction_query(**filters))
     return render_template("crm/network/interactions.html", page=page, filters=filters, labels=labels(),
-                           kinds=choices("interaction_kinds"), today=date.today())
+                           kinds=choices("interaction_kinds"), today=local_today())
 
 
 def _staff_choices() -> list[tuple[int, str]]:
@@ -61,7 +59,7 @@ def _interaction_form(interaction: Interaction | None) -> InteractionForm:
             form.partner_ids.data = [p.id for p in interaction.partners]
             form.follow_up_owner_id.data = interaction.follow_up_owner_id or 0
         else:
-            form.occurred_on.data = date.today()
+            form.occurred_on.data = local_today()
             form.theme.data = Interaction.default_theme.value
             form.phase.data = Interaction.default_phase.value
             form.follow_up_owner_id.data = 0
@@ -125,7 +123,7 @@ def interaction_detail(interaction_id: int):
         "crm/network/interaction_detail.html", interaction=interaction, labels=labels(),
         mailto=mail.mailto(interaction, sender), mail_body=mail.body(interaction, sender),
         mail_subject=mail.subject(interaction), recipients=mail.recipients(interaction),
-        delete_form=DeleteForm(), today=date.today(),
+        delete_form=DeleteForm(), today=local_today(),
     )
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from crm.auth.models import User
 from crm.db import db
 from crm.network.models import MUNICIPALITY_KIND, Affiliation, Contact, Partner
+from crm.web import local_today
 from lobby.models import (
     KeyFigure,
     LobbyPlan,
@@ -97,7 +98,7 @@ def _demo_png() -> bytes:
 
 
 def seed_municipality() -> dict:
-    today = date.today()
+    today = local_today()
     partner = _get_or_create(
         Partner,
         {"name": MUNICIPALITY},

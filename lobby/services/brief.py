@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from crm.registry import current_registry
+from crm.web import local_today
 from lobby.models import Evidence, KeyFigure, Meeting, PitchVersion
 from lobby.services.evidence import current_pitch, recent_evidence
 from lobby.services.municipality import Person, people
@@ -44,7 +45,7 @@ def referral_figures(today: date | None = None, months: int = 12) -> tuple[str, 
     source = current_registry().figures.get(REFERRALS_KEY)
     if source is None:
         return None
-    start = months_back(today or date.today(), months)
+    start = months_back(today or local_today(), months)
     counts = source.monthly(start, months) or {}
     result = []
     for i in range(months):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from crm.auth.models import User
 from crm.db import db, utcnow
 from crm.network.models import Contact
+from crm.web import local_today
 from lobby.models import Evidence, Meeting, MeetingAgreement, Municipality
 from lobby.models.municipality import ROLE_LABELS
 from lobby.models.plans import DEFAULT_QUESTIONS, GOAL_LABELS
@@ -52,7 +53,7 @@ def meetings(municipality: Municipality | None = None) -> list[Meeting]:
 
 def coming_meetings(days: int = 14, today: date | None = None) -> list[Meeting]:
     """Meetings with the municipality in the coming ``days`` days, soonest first."""
-    today = today or date.today()
+    today = today or local_today()
     return list(
         db.session.scalars(
             select(Meeting)
@@ -63,7 +64,7 @@ def coming_meetings(days: int = 14, today: date | None = None) -> list[Meeting]:
 
 
 def upcoming_and_past(items: list[Meeting], today: date | None = None) -> tuple[list[Meeting], list[Meeting]]:
-    today = today or date.today()
+    today = today or local_today()
     upcoming = sorted((m for m in items if m.held_on >= today), key=lambda m: m.held_on)
     past = [m for m in items if m.held_on < today]
     return upcoming, past
@@ -154,7 +155,7 @@ def open_agreements_for(user, today: date | None = None) -> list[MeetingAgreemen
     """Open agreements owned by ``user`` that are due within the horizon (or overdue)."""
     if user is None:
         return []
-    today = today or date.today()
+    today = today or local_today()
     return list(
         db.session.scalars(
             select(MeetingAgreement)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from crm.db import db
 from crm.network.models import MUNICIPALITY_KIND, Affiliation, Contact, Interaction, Partner
 from crm.network.models import interaction_contacts as ic
+from crm.web import local_today
 from lobby.models import KeyFigure, LobbyPlan, Municipality
 from lobby.models.municipality import FUNDAMENT_ITEMS, LOBBYPLAN_ITEMS, ROLE_LABELS
 from lobby.services.common import LobbyError, check_version, clean
@@ -95,7 +96,7 @@ def add_figure(
         raise LobbyError("Vul de bron van het cijfer in: waar komt het vandaan?", "source")
     if not clean(label) or not clean(value):
         raise LobbyError("Vul in wat het cijfer is en de waarde.", "label")
-    if year is not None and not 1900 <= year <= date.today().year + 1:
+    if year is not None and not 1900 <= year <= local_today().year + 1:
         raise LobbyError("Vul een jaartal in, zoals 2024.", "year")
     figure = KeyFigure(
         municipality_id=municipality.id,
@@ -144,7 +145,7 @@ def save_fundament(
     for key, _label in FUNDAMENT_ITEMS:
         done, done_on, note = items.get(key, (False, None, ""))
         if done and done_on is None:
-            done_on = date.today()
+            done_on = local_today()
         result[key] = {
             "done_on": done_on.isoformat() if done and done_on else None,
             "note": clean(note) or "",
@@ -211,7 +212,7 @@ def people(municipality: Municipality, only_ids: list[int] | None = None) -> lis
     )
     rows = db.session.execute(stmt).all()
     seen: dict[int, Person] = {}
-    today = date.today()
+    today = local_today()
     for contact, aff in rows:
         if only_ids is not None and contact.id not in only_ids:
             continue

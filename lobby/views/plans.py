@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 
 from crm.db import db
 from crm.permissions import staff_only
-from crm.web import render_form, save_form
+from crm.web import local_today, render_form, save_form
 from lobby.forms import ActionForm, ActionPlanForm, EvaluationForm
 from lobby.models import ActionPlan, Evaluation, Municipality, PlanAction
 from lobby.models.plans import PLAN_ITEMS
@@ -36,7 +34,7 @@ def plan_new(municipality_id: int):
     municipality = get_or_404(Municipality, municipality_id)
     form = ActionPlanForm()
     if request.method == "GET":
-        form.title.data = f"Plan van aanpak {municipality.name} {date.today().year}"
+        form.title.data = f"Plan van aanpak {municipality.name} {local_today().year}"
         form.role.data = municipality.role_label or None
     if form.validate_on_submit():
         plan, ok = save_form(form, lambda: services.create_plan(municipality, form.title.data, _items(form)))
@@ -56,7 +54,7 @@ def plan(action_plan_id: int):
 def _render_plan(plan: ActionPlan, action_form: ActionForm):
     status = 422 if action_form.errors else 200
     return render_template(
-        "lobby/plan.html", plan=plan, items=PLAN_ITEMS, action_form=action_form, today=date.today()
+        "lobby/plan.html", plan=plan, items=PLAN_ITEMS, action_form=action_form, today=local_today()
     ), status
 
 
@@ -130,7 +128,7 @@ def evaluation(municipality_id: int):
     municipality = get_or_404(Municipality, municipality_id)
     form = EvaluationForm()
     if request.method == "GET":
-        form.evaluated_on.data = date.today()
+        form.evaluated_on.data = local_today()
     if form.validate_on_submit():
         saved, ok = save_form(form, lambda: services.save_evaluation(
             municipality,
