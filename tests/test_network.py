@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from crm.db import db as db_proxy
@@ -486,3 +487,15 @@ def test_impossible_ids_are_not_found(client, login_as):
     for url in ("/partners/99999999999", "/personen/99999999999", "/contactmomenten/99999999999",
                 "/sociale-kaart/99999999999", "/personen/99999999999/avg"):
         assert client.get(url).status_code == 404, url
+
+
+def test_krachtenveld_draws_each_person_on_their_own_values():
+    from crm.network.maps import draw_grid
+
+    fig = draw_grid([{"name": "Peter van Dijk", "interest": 2, "influence": 4}])
+    (point,) = fig.axes[0].collections[0].get_offsets()
+    assert tuple(point) == (2, 4)
+    crowded = draw_grid([{"name": f"Persoon {i}", "interest": 5, "influence": 1} for i in range(3)])
+    points = [tuple(c.get_offsets()[0]) for c in crowded.axes[0].collections]
+    assert {x for x, _y in points} == {5}
+    assert sorted(y for _x, y in points) == pytest.approx([0.87, 1.0, 1.13])

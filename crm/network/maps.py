@@ -128,6 +128,7 @@ def grid_rows(municipal_only: bool) -> list[dict]:
     return rows
 
 
+STACK_STEP = 0.13  # vertical distance between the people of one cell
 MAX_LABELS_PER_CELL = 6
 
 
@@ -150,14 +151,16 @@ def draw_grid(rows: list[dict]):
         cells[(row["interest"], row["influence"])].append(row)
     for (x, y), people in cells.items():
         shown = people[:MAX_LABELS_PER_CELL]
+        more = len(people) > len(shown)
+        lines = len(shown) + more
         for i, person in enumerate(shown):
-            # stack the people of one cell vertically so labels never sit on top of each other
-            dy = 0.32 - i * 0.13
-            px, py = x - 0.38, y + dy
-            ax.scatter([px], [py], s=22, c=PALETTE[0], zorder=3)
-            ax.text(px + 0.06, py, _short(person["name"], 20), fontsize=7, va="center", zorder=4)
-        if len(people) > len(shown):
-            ax.text(x - 0.38, y + 0.32 - len(shown) * 0.13, f"+ {len(people) - len(shown)} meer (zie tabel)",
-                    fontsize=7, va="center", style="italic")
+            # Each dot sits on its own value of belang (x); the people of one cell are
+            # stacked around their value of invloed (y), so labels never overlap.
+            py = y + ((lines - 1) / 2 - i) * STACK_STEP
+            ax.scatter([x], [py], s=22, c=PALETTE[0], zorder=3)
+            ax.text(x + 0.06, py, _short(person["name"], 20), fontsize=7, va="center", zorder=4)
+        if more:
+            ax.text(x + 0.06, y + ((lines - 1) / 2 - len(shown)) * STACK_STEP,
+                    f"+ {len(people) - len(shown)} meer (zie tabel)", fontsize=7, va="center", style="italic")
     ax.set_title("Krachtenveld: invloed × belang")
     return fig
