@@ -17,7 +17,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.forms import BaseForm, VersionedForm, max_length, optional, required
@@ -102,7 +102,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 class _ProfileFields:
     cbs_code = StringField(
-        "CBS-gemeentecode", description="Bijvoorbeeld GM0599.", validators=[max_length(10)]
+        "CBS-gemeentecode", description="Bijvoorbeeld GM0599.",
+        validators=[optional(), Regexp(r"^(?i:GM)?[0-9]{4}$",
+                                       message="Vul de code in als GM en vier cijfers, zoals GM0599.")]
     )
     college = TextAreaField(
         "College en portefeuilles",

@@ -629,3 +629,11 @@ def test_a_name_typed_for_an_agreement_wins_over_the_default_colleague(app, clie
         agreement = _db.session.scalar(select(MeetingAgreement).where(
             MeetingAgreement.description == "Zaal regelen"))
         assert (agreement.owner_id, agreement.owner_name) == (None, "Jan Extern")
+
+
+def test_cbs_code_must_look_like_one(app, client, specialist):
+    r = client.post("/profilering/gemeenten/nieuw", data={"new_name": "Gemeente Nergens", "cbs_code": "abc"})
+    assert r.status_code == 422 and "zoals GM0599" in text(r)
+    assert count(app, Municipality) == 0
+    r = client.post("/profilering/gemeenten/nieuw", data={"new_name": "Gemeente Ergens", "cbs_code": "gm0599"})
+    assert r.status_code == 302
