@@ -637,3 +637,14 @@ def test_cbs_code_must_look_like_one(app, client, specialist):
     assert count(app, Municipality) == 0
     r = client.post("/profilering/gemeenten/nieuw", data={"new_name": "Gemeente Ergens", "cbs_code": "gm0599"})
     assert r.status_code == 302
+
+
+def test_an_answer_without_its_question_is_not_dropped_silently(app, client, specialist, lobby_world):
+    mid = lobby_world["municipality_id"]
+    before = count(app, Meeting)
+    r = client.post(f"/profilering/gemeenten/{mid}/gesprekken/nieuw", data={
+        "title": "Gesprek zonder vraag", "held_on": (date.today() + timedelta(days=5)).isoformat(),
+        "questions-0-question": "", "questions-0-answer": "Ons antwoord staat hier"})
+    assert r.status_code == 422 and "Er staat een antwoord zonder vraag" in text(r)
+    assert "Ons antwoord staat hier" in text(r)  # what was typed is still there
+    assert count(app, Meeting) == before

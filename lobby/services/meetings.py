@@ -77,6 +77,9 @@ def _apply(meeting: Meeting, data: MeetingData) -> None:
         raise LobbyError("Vul een onderwerp voor het gesprek in.", "title")
     if data.library_role and data.library_role not in ROLE_LABELS:
         raise LobbyError("Kies een rol uit de lijst.", "library_role")
+    if any(clean(answer) and not clean(question) for question, answer in data.questions or []):
+        raise LobbyError("Er staat een antwoord zonder vraag. Vul de vraag erbij in, of maak het "
+                         "antwoord leeg.")
     meeting.title = clean(data.title)
     meeting.held_on = data.held_on
     meeting.starts_at = data.starts_at
