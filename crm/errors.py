@@ -11,8 +11,8 @@ from __future__ import annotations
 from crm.db import is_stale
 
 STALE_MESSAGE = (
-    "Iemand anders heeft dit intussen gewijzigd. Je wijziging is niet opgeslagen. Laad de "
-    "pagina opnieuw en voer je wijziging daarna nog eens in."
+    "Iemand anders heeft dit intussen gewijzigd (of jij, in een ander venster). Je wijziging "
+    "is niet opgeslagen. Laad de pagina opnieuw en voer je wijziging daarna nog eens in."
 )
 
 

@@ -22,7 +22,8 @@ from crm.network.models import (
 )
 
 # The network's forms show what is stored now next to the refused input, so they say so.
-STALE_MESSAGE = ("Iemand anders heeft dit intussen gewijzigd. Je wijzigingen zijn niet opgeslagen. "
+STALE_MESSAGE = ("Iemand anders heeft dit intussen gewijzigd (of jij, in een ander venster). "
+                 "Je wijzigingen zijn niet opgeslagen. "
                  "Hieronder zie je wat er nu staat; pas je invoer aan en sla opnieuw op, of laad de "
                  "pagina opnieuw.")
 
