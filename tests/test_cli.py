@@ -93,14 +93,14 @@ def test_nightly_purge_also_removes_unconfirmed_import_files(app):
     import time
     from pathlib import Path
 
-    from crm.network import transfer
+    from crm.network import parking
 
     with app.app_context():
-        folder = Path(transfer.parked_folder())
+        folder = Path(parking.parked_folder())
     folder.mkdir(parents=True, exist_ok=True)
     old = folder / "verouderd-bestand.json"
     old.write_text("[]")
-    stale = time.time() - transfer.PARK_LIFETIME.total_seconds() - 60
+    stale = time.time() - parking.PARK_LIFETIME.total_seconds() - 60
     os.utime(old, (stale, stale))
     result = app.test_cli_runner().invoke(args=["crm", "purge"])
     assert result.exit_code == 0, result.output

@@ -225,7 +225,7 @@ def test_parked_file_goes_when_used_cancelled_or_old(app, client, login_as, tmp_
     from datetime import timedelta
 
     from crm.db import utcnow
-    from crm.network import transfer
+    from crm.network import parking, transfer
 
     login_as("specialist")
     folder = os.path.join(app.instance_path, "imports")
@@ -243,19 +243,19 @@ def test_parked_file_goes_when_used_cancelled_or_old(app, client, login_as, tmp_
     # older than the lifetime: refused, and removed by the next park and by the purge
     table = transfer.Table(["naam"], [(2, {"naam": "C"})])
     now = utcnow()
-    old = transfer.park(str(tmp_path), "organisaties", table, 1, now=now)
-    older = transfer.park(str(tmp_path), "organisaties", table, 1, now=now)
-    stamp = (now - transfer.PARK_LIFETIME - timedelta(minutes=1)).timestamp()
+    old = parking.park(str(tmp_path), "organisaties", table, 1, now=now)
+    older = parking.park(str(tmp_path), "organisaties", table, 1, now=now)
+    stamp = (now - parking.PARK_LIFETIME - timedelta(minutes=1)).timestamp()
     for t in (old, older):
         os.utime(tmp_path / f"{t}.json", (stamp, stamp))
-    assert transfer.unpark(str(tmp_path), old, 1, now=now) is None
+    assert parking.unpark(str(tmp_path), old, 1, now=now) is None
     assert not (tmp_path / f"{old}.json").exists()
-    fresh = transfer.park(str(tmp_path), "organisaties", table, 1, now=now)
+    fresh = parking.park(str(tmp_path), "organisaties", table, 1, now=now)
     assert not (tmp_path / f"{older}.json").exists()
-    assert transfer.unpark(str(tmp_path), fresh, 1, now=now) == ("organisaties", table)
-    assert transfer.purge_parked(str(tmp_path), now + transfer.PARK_LIFETIME + timedelta(seconds=1)) == 1
+    assert parking.unpark(str(tmp_path), fresh, 1, now=now) == ("organisaties", table)
+    assert parking.purge_parked(str(tmp_path), now + parking.PARK_LIFETIME + timedelta(seconds=1)) == 1
     assert list(tmp_path.iterdir()) == []
     with app.app_context():
-        line = transfer.purge_parked_imports(now + timedelta(days=1))
+        line = parking.purge_parked_imports(now + timedelta(days=1))
     assert line.startswith("Importbestanden die niet zijn bevestigd")
     assert not any(os.scandir(folder))

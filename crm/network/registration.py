@@ -6,7 +6,7 @@ from flask import url_for
 
 from crm import roles
 from crm.guide import Phase, Theme
-from crm.network import moments, services, transfer
+from crm.network import moments, parking, services
 from crm.network.models import Contact, Interaction, Partner
 from crm.registry import (
     ChoiceList,
@@ -105,7 +105,7 @@ def register(registry: Registry) -> None:
         hint="Contactmomenten die langer geleden zijn, worden bij het opruimen verwijderd.",
     ))
     registry.add_purger(_purge)
-    registry.add_purger(transfer.purge_parked_imports)
+    registry.add_purger(parking.purge_parked_imports)
     from crm.network.demo import seed_network_demo
 
     registry.add_demo_seeder(seed_network_demo)

@@ -12,7 +12,7 @@ from crm.audit import record_event
 from crm.blueprint import bp
 from crm.charts import cached_svg, svg_response
 from crm.db import db
-from crm.network import maps, moments, privacy, services, transfer
+from crm.network import maps, moments, parking, privacy, services, transfer
 from crm.network.forms import ConfirmImportForm, EraseForm, ImportForm
 from crm.network.models import QUADRANTS, Contact
 from crm.network.views import _contact_filters, _load_contact, _partner_filters, actor_id, get_or_404, labels
@@ -139,26 +139,26 @@ def network_import():
                 else:
                     preview = transfer.check(form.kind.data, table, _lists())
                     if preview.ok:
-                        token = transfer.park(transfer.parked_folder(), form.kind.data, table, actor_id())
+                        token = parking.park(parking.parked_folder(), form.kind.data, table, actor_id())
     confirm = ConfirmImportForm(token=token, kind=form.kind.data) if token else None
     status = 422 if form.errors or (preview is not None and not preview.ok) else 200
     return render_template("crm/network/import.html", form=form, preview=preview, confirm=confirm,
                            max_mb=current_app.config.get("CRM_MAX_UPLOAD_MB", 5),
-                           park_hours=int(transfer.PARK_LIFETIME.total_seconds() // 3600)), status
+                           park_hours=int(parking.PARK_LIFETIME.total_seconds() // 3600)), status
 
 
 @bp.route("/import/bevestigen", methods=["POST"])
 @staff_only
 def network_import_confirm():
     form = ConfirmImportForm()
-    parked = transfer.unpark(transfer.parked_folder(), form.token.data, actor_id())
+    parked = parking.unpark(parking.parked_folder(), form.token.data, actor_id())
     if parked is None:
         flash("Deze import is verlopen of al gedaan. Kies het bestand opnieuw.", "error")
         return redirect(url_for("crm.network_import"))
     kind, table = parked
     preview = transfer.check(kind, table, _lists())
     if not preview.ok:
-        transfer.discard(transfer.parked_folder(), form.token.data)
+        parking.discard(parking.parked_folder(), form.token.data)
         flash("Er is intussen iets veranderd waardoor niet alle rijen meer kloppen. Er is niets "
               "opgeslagen; kies het bestand opnieuw.", "error")
         return redirect(url_for("crm.network_import"))
@@ -166,7 +166,7 @@ def network_import_confirm():
                for row in preview.duplicates}
     created, merged = transfer.apply(preview, actions, actor_id())
     db.session.commit()
-    transfer.discard(transfer.parked_folder(), form.token.data)
+    parking.discard(parking.parked_folder(), form.token.data)
     what = "organisaties" if kind == "organisaties" else "personen"
     flash(f"Import klaar: {created} {what} toegevoegd, {merged} samengevoegd met wat er al stond.", "success")
     return redirect(url_for("crm.partners" if kind == "organisaties" else "crm.contacts"))
@@ -177,7 +177,7 @@ def network_import_confirm():
 def network_import_cancel():
     form = ConfirmImportForm()
     if form.validate_on_submit():
-        transfer.discard(transfer.parked_folder(), form.token.data, actor_id(), check_user=True)
+        parking.discard(parking.parked_folder(), form.token.data, actor_id(), check_user=True)
     flash("De import is geannuleerd. Er is niets opgeslagen.", "success")
     return redirect(url_for("crm.network_import"))
 

@@ -1,0 +1,105 @@
+"""A checked import file, parked between its preview and the user's confirmation.
+
+The parked file holds personal data: it goes when it is used or cancelled, and any file
+older than ``PARK_LIFETIME`` goes on the next park and in the nightly purge
+(``purge_parked_imports``, registered by the network package).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from crm.network.transfer import Table
+
+#: How long a checked file waits for its confirmation; after that it is removed.
+PARK_LIFETIME = timedelta(hours=2)
+
+
+def park(folder: str, kind: str, table: Table, user_id: int | None, now: datetime | None = None) -> str:
+    from crm.db import utcnow
+
+    purge_parked(folder, now or utcnow())
+    token = secrets.token_urlsafe(18)
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / f"{token}.json").write_text(json.dumps({"kind": kind, "user": user_id, **table.to_json()}))
+    return token
+
+
+def _parked_path(folder: str, token: str) -> Path | None:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{20,40}", token or ""):
+        return None
+    return Path(folder) / f"{token}.json"
+
+
+def unpark(folder: str, token: str, user_id: int | None,
+           now: datetime | None = None) -> tuple[str, Table] | None:
+    """The parked file of this user, or None when it is gone, expired or someone else's."""
+    from crm.db import utcnow
+
+    path = _parked_path(folder, token)
+    if path is None or not path.exists():
+        return None
+    if _expired(path, now or utcnow()):
+        path.unlink(missing_ok=True)
+        return None
+    data = json.loads(path.read_text())
+    if data.get("user") != user_id:
+        return None
+    return data["kind"], Table.from_json(data)
+
+
+def discard(folder: str, token: str, user_id: int | None = None, check_user: bool = False) -> bool:
+    """Remove a parked file (used or cancelled); with ``check_user`` only the user's own."""
+    path = _parked_path(folder, token)
+    if path is None or not path.exists():
+        return False
+    if check_user:
+        try:
+            owner = json.loads(path.read_text()).get("user")
+        except ValueError:
+            owner = None
+        if owner != user_id:
+            return False
+    path.unlink(missing_ok=True)
+    return True
+
+
+def _expired(path: Path, now: datetime) -> bool:
+    if now.tzinfo is None:  # a naive time here is UTC, like every stored timestamp
+        now = now.replace(tzinfo=UTC)
+    return path.stat().st_mtime < (now - PARK_LIFETIME).timestamp()
+
+
+def purge_parked(folder: str, now: datetime) -> int:
+    """Remove parked files older than PARK_LIFETIME; returns how many."""
+    path = Path(folder)
+    if not path.is_dir():
+        return 0
+    removed = 0
+    for parked in path.glob("*.json"):
+        try:
+            if _expired(parked, now):
+                parked.unlink()
+                removed += 1
+        except FileNotFoundError:  # removed at the same moment by another request
+            continue
+    return removed
+
+
+def parked_folder() -> str:
+    """Where checked files wait for their confirmation: ``instance/imports``."""
+    from flask import current_app
+
+    return f"{current_app.instance_path}/imports"
+
+
+def purge_parked_imports(now: datetime) -> str:
+    """The purger for ``flask crm purge`` (registered by the network package)."""
+    removed = purge_parked(parked_folder(), now)
+    hours = int(PARK_LIFETIME.total_seconds() // 3600)
+    return f"Importbestanden die niet zijn bevestigd (ouder dan {hours} uur): {removed} verwijderd."
