@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import func, select
 
-from collaboration.scan import answers, services
+from collaboration.scan import answers, invitations, services
 from collaboration.scan.models import (
     OPEN,
     STATEMENT,
@@ -84,7 +84,7 @@ def _make_round(db, partners, may_see, days, title):
 def invite(app, info, party_index, name="Piet Partner"):
     with store(app) as db:
         party = db.session.get(ScanParty, info.parties[party_index])
-        invitation, token = services.invite(party, name, None, None)
+        invitation, token = invitations.invite(party, name, None, None)
         invitation_id = invitation.id
     return invitation_id, token
 
@@ -338,7 +338,7 @@ def test_invite_bad_input(app, client, login_as):
     login_as("specialist")
     response = client.post(f"/samenwerken/scan/{info.id}/uitnodigen",
                            data={"party_id": "999999", "person_name": "", "email": "geen-mail",
-                                 "nonce": services.new_nonce()})
+                                 "nonce": invitations.new_nonce()})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Kies een partij." in html and "Vul de naam in." in html and "geldig e-mailadres" in html
@@ -347,7 +347,7 @@ def test_invite_bad_input(app, client, login_as):
                            data={"party_id": str(info.parties[1]), "person_name": "Els"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert services.FORM_INCOMPLETE in html and services.valid_nonce(_nonce(html))
+    assert invitations.FORM_INCOMPLETE in html and invitations.valid_nonce(_nonce(html))
     with store(app) as db:
         assert db.session.scalar(select(func.count()).select_from(ScanInvitation)) == 0
 
@@ -395,7 +395,7 @@ def test_new_link_posted_twice_keeps_the_copied_link_working(app, client, login_
     # Without the form's value nothing changes.
     response = client.post(url, data={})
     assert response.status_code == 302
-    assert services.FORM_INCOMPLETE in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert invitations.FORM_INCOMPLETE in client.get(response.headers["Location"]).get_data(as_text=True)
     with store(app) as db:
         assert db.session.get(ScanInvitation, invitation_id).generation == 2
 
@@ -469,7 +469,7 @@ def test_every_bad_token_gets_the_same_kind_page(app):
     revoked_id, revoked = invite(app, info, 1, "Tweede")
     expired_id, expired = invite(app, info, 2, "Derde")
     with store(app) as db:
-        services.revoke(db.session.get(ScanInvitation, revoked_id))
+        invitations.revoke(db.session.get(ScanInvitation, revoked_id))
         db.session.get(ScanInvitation, expired_id).expires_at = utcnow() - timedelta(minutes=1)
     pages = {
         name: _bad_token_page(app, token) for name, token in {
@@ -487,7 +487,7 @@ def test_resend_makes_a_new_link_and_ends_the_old_session(app, client, login_as)
     assert partner.get("/samenwerken/scan/deelnemen").status_code == 200
     login_as("specialist")
     response = client.post(f"/samenwerken/scan/uitnodigingen/{invitation_id}/opnieuw",
-                           data={"nonce": services.new_nonce()})
+                           data={"nonce": invitations.new_nonce()})
     assert response.status_code == 200
     new_token = _link(response)
     assert new_token != token
@@ -791,7 +791,7 @@ def test_after_the_reveal_only_actions_that_work_are_offered(app, client, login_
     with store(app) as db:
         invitation_id = db.session.scalar(select(ScanInvitation.id).limit(1))
     response = client.post(f"/samenwerken/scan/uitnodigingen/{invitation_id}/opnieuw",
-                           data={"nonce": services.new_nonce()})
+                           data={"nonce": invitations.new_nonce()})
     assert response.status_code == 302
     assert "Een nieuwe link kan niet meer" in client.get(response.headers["Location"]).get_data(as_text=True)
 
@@ -870,7 +870,7 @@ def test_change_since_previous_round(app, client, login_as):
         today = services.today()
         second = services.create_round("Tweede", None, first.partner_ids, today, today + timedelta(days=20),
                                        True, None)
-        invitation, _ = services.invite(second.parties[1], "Wim", None, None)
+        invitation, _ = invitations.invite(second.parties[1], "Wim", None, None)
         answers.save_answers(invitation, {
             i.id: answers.AnswerValue(score=4) for i in second.questionnaire.items if i.kind == STATEMENT
         }, submit=True)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from collaboration.scan import answers, services
+from collaboration.scan import answers, invitations, services
 from collaboration.scan.models import OPEN, ScanRound
 from crm.db import db, utcnow
 from crm.network.models import Partner
@@ -89,7 +89,7 @@ def seed_demo() -> None:
     for party in done.parties:
         key = None if party.is_library else party.name
         for n, person in enumerate(PEOPLE[key]):
-            invitation, _token = services.invite(party, person, None, duo_id)
+            invitation, _token = invitations.invite(party, person, None, duo_id)
             invited.append((key, n, invitation))
     done.opens_on, done.closes_on = today - timedelta(days=90), today - timedelta(days=60)
     questionnaire = done.questionnaire
@@ -123,13 +123,13 @@ def seed_demo() -> None:
     )
     library = next(p for p in current.parties if p.is_library)
     jgz = next(p for p in current.parties if not p.is_library)
-    karim, _ = services.invite(library, "Karim El Amrani", "duo@bibliotheek.example", duo_id)
-    els, _ = services.invite(jgz, "Els Verbeek", "els.verbeek@jgz-rivierstad.example", duo_id)
+    karim, _ = invitations.invite(library, "Karim El Amrani", "duo@bibliotheek.example", duo_id)
+    els, _ = invitations.invite(jgz, "Els Verbeek", "els.verbeek@jgz-rivierstad.example", duo_id)
     statements = current.questionnaire.statements
     for invitation, count, submit in ((els, len(statements), True), (karim, 8, False)):
         invitation.opened_at = invitation.exchanged_at = utcnow() - timedelta(days=3)
         values = {item.id: answers.AnswerValue(score=_score(rng, 3.6)) for item in statements[:count]}
         answers.save_answers(invitation, values, submit=submit)
     ukkepuk = next(p for p in current.parties if p.name == "Kinderopvang De Ukkepuk")
-    services.invite(ukkepuk, "Naima Ouali", "naima@ukkepuk.example", duo_id)
+    invitations.invite(ukkepuk, "Naima Ouali", "naima@ukkepuk.example", duo_id)
     db.session.flush()

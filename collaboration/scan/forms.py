@@ -17,8 +17,8 @@ from wtforms.validators import AnyOf, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from collaboration.forms import DateMessages
+from collaboration.scan.invitations import FORM_INCOMPLETE, new_nonce, valid_nonce
 from collaboration.scan.models import ASPECTS, DONT_KNOW_LABEL, OPEN, SCORE_LABELS
-from collaboration.scan.services import FORM_INCOMPLETE, new_nonce, valid_nonce
 from crm.forms import BaseForm, VersionedForm, email_address, max_length, required
 
 

@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from collaboration.blueprint import bp
-from collaboration.scan import answers, services
+from collaboration.scan import answers, invitations, services
 from collaboration.scan import results as outcome
 from collaboration.scan.forms import answer_form
 from collaboration.scan.models import ASPECTS, OPEN, STATEMENT, ScanInvitation, ScanRound
@@ -66,24 +66,24 @@ def invitation_open(token: str):
     token for a session and continue on an address without the token."""
     if current_user and current_user.is_authenticated:
         return render_template("collaboration/scan/staff_notice.html")
-    current = services.invitation_for_session(session.get(SESSION_KEY), session.get(SESSION_GEN))
-    if current is not None and current.token_hash == services.hash_token(token):
+    current = invitations.invitation_for_session(session.get(SESSION_KEY), session.get(SESSION_GEN))
+    if current is not None and current.token_hash == invitations.hash_token(token):
         # The same person clicks their link again on the device where they used it.
         return redirect(url_for("collaboration.scan_partner_form"))
     if request.method == "GET":
-        invitation = services.find_by_token(token)
+        invitation = invitations.find_by_token(token)
         if invitation is None:
             return _invalid_link()
         return render_template("collaboration/scan/invitation_start.html", token=token,
                                round=invitation.party.round, party=invitation.party)
     db.session.rollback()
     with immediate_writes():
-        invitation = services.find_by_token(token)
+        invitation = invitations.find_by_token(token)
         if invitation is None:
             db.session.rollback()
             return _invalid_link()
         g.crm_actor_id, g.crm_actor_label = None, f"uitnodiging #{invitation.id}"
-        services.mark_exchanged(invitation)
+        invitations.mark_exchanged(invitation)
         session.clear()
         session[SESSION_KEY] = invitation.id
         session[SESSION_GEN] = invitation.generation
@@ -93,7 +93,7 @@ def invitation_open(token: str):
 
 
 def _partner_invitation() -> ScanInvitation:
-    invitation = services.invitation_for_session(session.get(SESSION_KEY), session.get(SESSION_GEN))
+    invitation = invitations.invitation_for_session(session.get(SESSION_KEY), session.get(SESSION_GEN))
     if invitation is None:
         abort(_invalid_link())
     return invitation
@@ -222,7 +222,7 @@ def scan_partner_chart_bars():
 def scan_partner_leave():
     """Sign off on this device: the session ends for good, also in a copy of its cookie."""
     invitation = _partner_invitation()
-    services.sign_off(invitation)
+    invitations.sign_off(invitation)
     db.session.commit()
     session.pop(SESSION_KEY, None)
     session.pop(SESSION_GEN, None)

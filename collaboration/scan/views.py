@@ -19,8 +19,8 @@ from flask import (
 from sqlalchemy.exc import IntegrityError
 
 from collaboration.blueprint import bp
+from collaboration.scan import invitations, services
 from collaboration.scan import results as outcome
-from collaboration.scan import services
 from collaboration.scan.forms import (
     InviteForm,
     NewRoundForm,
@@ -89,8 +89,8 @@ def scan_round(round_id: int):
     round_ = _round_or_404(round_id)
     return render_template("collaboration/scan/round.html", **round_context(round_),
                            submitted=services.submitted_count(round_),
-                           agreement=services.linked_agreement(round_), new_nonce=services.new_nonce,
-                           can_resend=services.can_resend, can_revoke=services.can_revoke)
+                           agreement=services.linked_agreement(round_), new_nonce=invitations.new_nonce,
+                           can_resend=invitations.can_resend, can_revoke=invitations.can_revoke)
 
 
 @bp.route("/scan/<int:round_id>/bewerken", methods=["GET", "POST"])
@@ -143,7 +143,7 @@ def scan_invite(round_id: int):
     form = InviteForm()
     form.party_id.choices = [(p.id, p.name) for p in round_.parties]
     if request.method == "GET":
-        form.nonce.data = services.new_nonce()
+        form.nonce.data = invitations.new_nonce()
         if request.args.get("partij", type=int):
             form.party_id.data = request.args.get("partij", type=int)
     if services.is_closed(round_):
@@ -154,7 +154,7 @@ def scan_invite(round_id: int):
         account = current_account()
 
         def invite():
-            return services.invite(party, form.person_name.data, form.email.data,
+            return invitations.invite(party, form.person_name.data, form.email.data,
                                    account.id if account else None, form.nonce.data)
 
         try:
@@ -180,7 +180,7 @@ def scan_invitation_resend(invitation_id: int):
     """A new link; the same form posted again (a reload) shows the same link again."""
     invitation = _invitation_or_404(invitation_id)
     try:
-        token = services.resend(invitation, request.form.get("nonce", ""))
+        token = invitations.resend(invitation, request.form.get("nonce", ""))
     except services.ScanError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -193,7 +193,7 @@ def scan_invitation_resend(invitation_id: int):
 @staff_only
 def scan_invitation_revoke(invitation_id: int):
     invitation = _invitation_or_404(invitation_id)
-    services.revoke(invitation)
+    invitations.revoke(invitation)
     db.session.commit()
     message = f"De uitnodiging van {invitation.person_name} is ingetrokken. De link werkt niet meer."
     if invitation.submitted_at:
