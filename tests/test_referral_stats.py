@@ -135,6 +135,43 @@ def test_stats_filters_and_bad_period(client, login_as, data):
     assert client.get("/verwijzingen/statistiek?start=maart").status_code == 422
 
 
+TOO_LARGE = "99999999999999999999"  # no id or year: the database cannot even take it as a parameter
+
+
+def test_stats_ignore_a_too_large_branch(client, login_as, data):
+    login_as("specialist")
+    period = "start=2026-01&end=2026-12"
+    response = client.get(f"/verwijzingen/statistiek?{period}&branch={TOO_LARGE}")
+    assert response.status_code == 200
+    assert "<strong>6</strong> verwijzingen" in response.get_data(as_text=True)  # all branches
+    assert client.get(f"/verwijzingen/statistiek?branch={2**31}").status_code == 200
+    chart = client.get(f"/verwijzingen/statistiek/grafiek/maand.svg?{period}&branch={TOO_LARGE}")
+    assert chart.status_code == 200
+    for what in ("rijen", "cijfers"):
+        export = client.post(f"/verwijzingen/export/{what}.csv",
+                             data={"start": "2026-01", "end": "2026-12", "branch": TOO_LARGE})
+        assert export.status_code == 200 and export.mimetype == "text/csv"
+
+
+@pytest.mark.parametrize("query", [f"start={TOO_LARGE}-01", f"end={TOO_LARGE}-01", "end=10000-01",
+                                   "start=0-01"])
+def test_stats_refuse_a_month_beyond_four_digit_years(client, login_as, query):
+    login_as("specialist")
+    response = client.get(f"/verwijzingen/statistiek?{query}")
+    assert response.status_code == 422
+    assert "Vul een maand in als jjjj-mm" in response.get_data(as_text=True)
+    assert client.get(f"/verwijzingen/statistiek/grafiek/maand.svg?{query}").status_code == 200
+
+
+def test_wide_tables_can_be_scrolled_with_the_keyboard(client, login_as, data):
+    """A table wider than its column scrolls sideways: its wrapper is a named, focusable region."""
+    login_as("specialist")
+    html = client.get("/verwijzingen/statistiek?start=2026-01&end=2026-12").get_data(as_text=True)
+    wraps = re.findall(r'<div class="table-wrap"[^>]*>', html)
+    assert wraps and all('tabindex="0"' in w and 'role="region"' in w for w in wraps)
+    assert '<div class="table-wrap" tabindex="0" role="region" aria-label="Tabel: Verwijzingen per maand' in html
+
+
 def test_stats_empty_state(client, login_as):
     login_as("specialist")
     html = client.get("/verwijzingen/statistiek").get_data(as_text=True)

@@ -68,6 +68,8 @@ def test_referral_table_has_no_personal_data_columns(app):
     ("010 123 45 67", "phone"),
     ("woont in 3511 AB", "postcode"),
     ("postcode 3511ab", "postcode"),
+    ("woont in 1234 ab", "postcode"),
+    ("1234 ab", "postcode"),
 ])
 def test_personal_data_is_recognised(text, kind):
     assert privacy.personal_data_kind(text) == kind
@@ -76,6 +78,7 @@ def test_personal_data_is_recognised(text, kind):
 @pytest.mark.parametrize("text", [
     "", None, "Vraag over voorlezen, 2 kinderen", "afspraak op 12-03-2026 om 10:00",
     "123456789", "in 2024 en 2025 al eerder geweest", "3 folders meegegeven",
+    "haalt om 1200 af", "sinds 2019 de cursus gevolgd", "1500 km gereden", "2025 op de wachtlijst",
 ])
 def test_ordinary_notes_pass(text):
     assert privacy.personal_data_kind(text) is None
@@ -183,6 +186,11 @@ def test_partner_removed_between_check_and_insert(app, partner, monkeypatch):
     ({"partner_id": "999999"}, "partner_id", "Kies een partner uit de lijst."),
     ({"partner_id": "abc"}, "partner_id", "Kies een partner uit de lijst."),
     ({"partner_id": ""}, "partner_id", "Kies een partner."),
+    ({"partner_id": "99999999999999999999"}, "partner_id", "Kies een partner uit de lijst."),
+    ({"partner_id": str(2**31)}, "partner_id", "Kies een partner uit de lijst."),
+    ({"partner_id": "-3"}, "partner_id", "Kies een partner uit de lijst."),
+    ({"branch_id": "99999999999999999999"}, "branch_id", "Kies een vestiging uit de lijst."),
+    ({"branch_id": "-3"}, "branch_id", "Kies een vestiging uit de lijst."),
     ({"purpose": "hacken"}, "purpose", "Kies een doel uit de lijst."),
     ({"purpose": ""}, "purpose", "Kies een doel."),
     ({"method": "duif"}, "method", "Kies hoe je hebt verwezen."),
@@ -219,7 +227,7 @@ def test_inactive_purpose_is_refused_and_renamed_label_shown(app, client, login_
 
 def test_partner_name_is_escaped(app, client, login_as):
     with app.app_context():
-        db_proxy.session.add(Partner(name="<script>alert(1)</script>", kind="welzijn"))
+        db_proxy.session.add(Partner(name="<script>alert(1)</script>", kind="welzijn", status="actief"))
         db_proxy.session.commit()
     login_as("frontoffice")
     html = client.get("/verwijzingen/nieuw").get_data(as_text=True)
@@ -229,8 +237,10 @@ def test_partner_name_is_escaped(app, client, login_as):
 
 def test_partner_search_json(app, client, login_as, partner):
     with app.app_context():
-        db_proxy.session.add(Partner(name="Welzijn Rivierstad", kind="welzijn", place="Rivierstad"))
-        db_proxy.session.add(Partner(name="Voedselbank", kind="voedselbank", place="Beekdorp"))
+        db_proxy.session.add(Partner(name="Welzijn Rivierstad", kind="welzijn", place="Rivierstad",
+                                     status="actief"))
+        db_proxy.session.add(Partner(name="Voedselbank", kind="voedselbank", place="Beekdorp",
+                                     status="actief"))
         db_proxy.session.commit()
     login_as("frontoffice")
     for i in range(3):
@@ -351,3 +361,131 @@ def test_today_uses_the_local_day(app):
         assert start == datetime(2026, 3, 31, 22, 0, tzinfo=UTC)
         assert end == datetime(2026, 4, 1, 22, 0, tzinfo=UTC)
         assert services.month_key(datetime(2026, 3, 31, 23, 30, tzinfo=UTC)) == 202604
+
+
+# -- review fixes --------------------------------------------------------------------------
+@pytest.mark.parametrize("field,message", [
+    ("partner_id", "Kies een partner uit de lijst."),
+    ("branch_id", "Kies een vestiging uit de lijst."),
+])
+def test_correction_with_too_large_id_is_refused_in_dutch(app, client, login_as, partner, field,
+                                                          message):
+    """A number beyond any id gave a 500 (OverflowError on SQLite, out of range on PostgreSQL)."""
+    me = login_as("frontoffice")
+    rid = _referral(app, me, partner)
+    data = {"direction": "uit", "partner_id": partner, "purpose": "geldzaken", "method": "afspraak",
+            "version": "1", field: "99999999999999999999"}
+    response = client.post(f"/verwijzingen/{rid}", data=data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db_proxy.session.get(Referral, rid).purpose == "taal-lezen"
+
+
+def test_failed_save_from_the_start_page_keeps_where_it_came_from(client, login_as, partner):
+    login_as("frontoffice")
+    failed = _post(client, partner, purpose="", next="/")
+    html = failed.get_data(as_text=True)
+    assert failed.status_code == 422
+    assert re.search(r'<input type="hidden" name="next" value="/">', html)
+    assert "referral-page" in html  # the script puts focus in the partner box after the save
+    fixed = _post(client, partner, nonce="n-2", next="/")
+    assert fixed.status_code == 302 and fixed.headers["Location"].endswith("/")
+    assert not fixed.headers["Location"].endswith("/verwijzingen/nieuw")
+
+
+@pytest.mark.parametrize("target", ["https://elders.example/", "//elders.example/", "/\\elders"])
+def test_failed_save_drops_a_next_that_leaves_the_site(client, login_as, partner, target):
+    login_as("frontoffice")
+    html = _post(client, partner, purpose="", next=target).get_data(as_text=True)
+    assert 'name="next"' not in html and "elders" not in html
+
+
+@pytest.fixture
+def partners_by_status(app, partner):
+    """One partner of every status besides the active ``partner``; name → id."""
+    with app.app_context():
+        made = {}
+        for status in ("prospect", "verkennend", "gepauzeerd", "beeindigd"):
+            p = Partner(name=f"Taal {status}", kind="welzijn", status=status, place="Rivierstad")
+            db_proxy.session.add(p)
+            db_proxy.session.flush()
+            made[p.name] = p.id
+        db_proxy.session.commit()
+    return made
+
+
+def test_desk_is_offered_only_active_partners(app, client, login_as, partner, partners_by_status):
+    """The sociale kaart of the frontoffice shows only active partners; so does the picker."""
+    me = login_as("frontoffice")
+    ended = partners_by_status["Taal beeindigd"]
+    for i in range(3):  # the ended partner was the most used one
+        _referral(app, me, ended, nonce=f"old-{i}")
+    html = client.get("/verwijzingen/nieuw").get_data(as_text=True)
+    assert "Taalhuis Rivierstad" in html
+    assert not [name for name in partners_by_status if name in html]
+    assert "Meest gebruikt" not in html  # its only most-used partner is no longer active
+    for query in ("", "taal", "rivier"):
+        found = client.get(f"/verwijzingen/partners?q={query}").get_json()["results"]
+        assert [r["name"] for r in found] == ["Taalhuis Rivierstad"], query
+    with app.app_context():
+        top, everyone = services.partner_choices()
+        assert top == [] and everyone == [(partner, "Taalhuis Rivierstad")]
+        assert services.most_used_partner_ids() == []
+
+
+def test_correction_keeps_the_partner_that_is_no_longer_active(app, client, login_as, partner,
+                                                                partners_by_status):
+    me = login_as("frontoffice")
+    paused = partners_by_status["Taal gepauzeerd"]
+    rid = _referral(app, me, paused)
+    html = client.get(f"/verwijzingen/{rid}").get_data(as_text=True)
+    assert re.search(rf'<option value="{paused}" selected>Taal gepauzeerd</option>', html)
+    assert "Taal prospect" not in html and "Taal beeindigd" not in html
+    response = client.post(f"/verwijzingen/{rid}", data={
+        "direction": "uit", "partner_id": paused, "purpose": "geldzaken", "method": "afspraak",
+        "version": "1"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db_proxy.session.get(Referral, rid).partner_id == paused
+
+
+def _checked(html: str, name: str) -> list[str]:
+    return re.findall(rf'<input[^>]*checked[^>]*name="{name}"[^>]*value="([^"]*)"', html) + re.findall(
+        rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"[^>]*checked', html)
+
+
+def test_audience_and_language_can_be_cleared(app, client, login_as, partner):
+    login_as("frontoffice")
+    new_form = client.get("/verwijzingen/nieuw").get_data(as_text=True)
+    assert "Niet ingevuld" in new_form
+    assert _checked(new_form, "audience") == [] and _checked(new_form, "language") == []
+    assert _post(client, partner, audience="kind", language="nt2").status_code == 302
+    with app.app_context():
+        rid = db_proxy.session.scalar(select(Referral.id))
+    page = client.get(f"/verwijzingen/{rid}").get_data(as_text=True)
+    assert _checked(page, "audience") == ["kind"] and _checked(page, "language") == ["nt2"]
+    response = client.post(f"/verwijzingen/{rid}", data={
+        "direction": "uit", "partner_id": partner, "purpose": "taal-lezen",
+        "method": "warme-overdracht", "audience": "", "language": "", "version": "1"})
+    assert response.status_code == 302
+    with app.app_context():
+        r = db_proxy.session.get(Referral, rid)
+        assert (r.audience, r.language) == (None, None)
+    page = client.get(f"/verwijzingen/{rid}").get_data(as_text=True)
+    assert _checked(page, "audience") == [""] and _checked(page, "language") == [""]
+
+
+def test_today_list_shows_the_local_time_only(app, client, login_as, partner):
+    me = login_as("frontoffice")
+    moment = datetime.now(UTC).replace(second=0, microsecond=0)
+    with app.app_context():
+        if not services.is_today(Referral(created_at=moment)):
+            pytest.skip("just past midnight")
+    _referral(app, me, partner, created_at=moment)
+    html = client.get("/verwijzingen/vandaag").get_data(as_text=True)
+    from zoneinfo import ZoneInfo
+
+    local = moment.astimezone(ZoneInfo("Europe/Amsterdam"))
+    assert f"<td>{local:%H:%M}</td>" in html
+    assert f"{local.year}," not in html  # no "26 november 2026, 00:49" on every row

@@ -6,20 +6,27 @@ from wtforms import HiddenField, MonthField, RadioField, SelectField, TextAreaFi
 from wtforms.validators import InputRequired, ValidationError
 
 from crm.forms import BaseForm, chosen, max_length, optional
+from crm.permissions import MAX_ID
 from crm.referrals.models import AUDIENCES, DIRECTIONS, LANGUAGES, NOTE_MAX, OUTGOING
 from crm.referrals.privacy import personal_data_message
+
+#: The extra choice of the optional radio groups: a value set by mistake can be taken away again.
+NOT_FILLED = ("", "Niet ingevuld")
 
 NOTE_WARNING = ("Schrijf geen naam, adres, geboortedatum, BSN, telefoonnummer of e-mailadres van "
                 "de bezoeker op. De verwijzing blijft anoniem.")
 
 
 def _int_or_none(value):
+    """The posted id of a select; None for "none chosen", -1 for anything that is no id."""
     if value in (None, "", "0", 0):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return -1  # not an id: the service answers "Kies een partner uit de lijst."
+    # Larger numbers cannot be an id, and the database refuses them as a parameter (OverflowError).
+    return number if 0 < number <= MAX_ID else -1
 
 
 class _ReferralFields(BaseForm):
@@ -29,9 +36,9 @@ class _ReferralFields(BaseForm):
                              validators=[InputRequired(message="Kies een partner.")])
     purpose = RadioField("Doel", validators=[chosen("een doel")], validate_choice=False)
     method = RadioField("Hoe", validators=[chosen("hoe je hebt verwezen")], validate_choice=False)
-    audience = RadioField("Voor wie (niet verplicht)", choices=AUDIENCES, validators=[optional()],
-                          validate_choice=False)
-    language = RadioField("Taalachtergrond (niet verplicht)", choices=LANGUAGES,
+    audience = RadioField("Voor wie (niet verplicht)", choices=[*AUDIENCES, NOT_FILLED],
+                           validators=[optional()], validate_choice=False)
+    language = RadioField("Taalachtergrond (niet verplicht)", choices=[*LANGUAGES, NOT_FILLED],
                           validators=[optional()], validate_choice=False)
     branch_id = SelectField("Vestiging", coerce=_int_or_none, validate_choice=False)
     note = TextAreaField(

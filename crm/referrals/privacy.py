@@ -14,8 +14,16 @@ EMAIL_RE = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}")
 NUMBER_RUN_RE = re.compile(r"\+?\d[\d .\-()]*\d")
 # Dates ("12-03-2024", "3/4/25") are no personal data here; taken out before numbers are read.
 DATE_RE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
-# 1234 AB / 1234AB / 1234ab. Lower case with a space ("2024 en") is too often a year and a word.
+# 1234 AB / 1234AB / 1234ab (postcodes never end in SA, SD or SS).
 POSTCODE_RE = re.compile(r"\b[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}\b|\b[1-9]\d{3}(?!sa|sd|ss)[a-z]{2}\b")
+# 1234 ab: lower case with a space is also how a number and a short word are written
+# ("in 2024 en 2025", "om 1200 af", "1500 km"); those words are no postcode.
+SPACED_POSTCODE_RE = re.compile(r"\b[1-9]\d{3} ([a-z]{2})\b")
+SHORT_WORDS = frozenset({
+    "aa", "af", "al", "am", "ca", "cm", "de", "dl", "en", "er", "eu", "ex", "gr", "ha", "he", "hm",
+    "ik", "in", "is", "ja", "je", "kg", "km", "mb", "mg", "ml", "mm", "na", "nr", "nu", "of", "oh",
+    "ok", "om", "op", "pm", "sa", "sd", "ss", "st", "te", "tv", "uw", "we", "wc", "ze", "zo",
+})
 
 WHY = "De verwijzing blijft anoniem: schrijf geen gegevens op waarmee iemand te herkennen is."
 MESSAGES = {
@@ -55,7 +63,9 @@ def personal_data_kind(text: str | None) -> str | None:
         chunks = [digits] if len(digits) == 9 else re.findall(r"(?<!\d)\d{9}(?!\d)", run)
         if any(passes_elfproef(chunk) for chunk in chunks):
             return "bsn"
-    if POSTCODE_RE.search(text):
+    if POSTCODE_RE.search(text) or any(
+        m.group(1) not in SHORT_WORDS for m in SPACED_POSTCODE_RE.finditer(text)
+    ):
         return "postcode"
     return None
 

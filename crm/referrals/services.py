@@ -26,6 +26,9 @@ from crm.web import local_tz
 PURPOSES_KEY = "referral_purposes"
 METHODS_KEY = "referral_methods"
 MOST_USED_MONTHS = 3
+#: The desk refers only to active partners: the same ones its sociale kaart shows
+#: (``crm.network.moments.directory_query``); prospects and ended partners stay out of sight.
+REFERABLE_STATUS = "actief"
 
 
 class ReferralError(RuleError):
@@ -251,12 +254,13 @@ def todays_referrals(staff_id: int, now: datetime | None = None) -> list[Referra
 
 
 def most_used_partner_ids(limit: int = 6, now: datetime | None = None) -> list[int]:
-    """The partners referred to most in the last months (reads the covering index)."""
+    """The active partners referred to most in the last months."""
     now = now or utcnow()
     since = month_key(now - timedelta(days=31 * MOST_USED_MONTHS))
+    referable = select(Partner.id).where(Partner.status == REFERABLE_STATUS)
     rows = db.session.execute(
         select(Referral.partner_id, func.count().label("n"))
-        .where(Referral.month >= since, Referral.partner_id.is_not(None))
+        .where(Referral.month >= since, Referral.partner_id.in_(referable))
         .group_by(Referral.partner_id)
         .order_by(func.count().desc(), Referral.partner_id)
         .limit(limit)
@@ -264,10 +268,19 @@ def most_used_partner_ids(limit: int = 6, now: datetime | None = None) -> list[i
     return [r.partner_id for r in rows]
 
 
-def partner_choices(now: datetime | None = None) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """(most used, all) partners as (id, name), for the select without JavaScript."""
+def partner_choices(
+    now: datetime | None = None, keep: int | None = None,
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(most used, all) active partners as (id, name), for the select without JavaScript.
+
+    ``keep``: the partner a referral being corrected already has; it stays selectable
+    even when it is no longer active.
+    """
+    wanted = Partner.status == REFERABLE_STATUS
+    if keep is not None:
+        wanted = or_(wanted, Partner.id == keep)
     everyone = [(p.id, p.name) for p in db.session.execute(
-        select(Partner.id, Partner.name).order_by(Partner.name)
+        select(Partner.id, Partner.name).where(wanted).order_by(Partner.name)
     )]
     names = dict(everyone)
     top = [(pid, names[pid]) for pid in most_used_partner_ids(now=now) if pid in names]
@@ -275,9 +288,10 @@ def partner_choices(now: datetime | None = None) -> tuple[list[tuple[int, str]],
 
 
 def search_partners(query: str, limit: int = 10, now: datetime | None = None) -> list[dict]:
-    """Partners whose name or place contains ``query``; the most used ones first."""
+    """Active partners whose name or place contains ``query``; the most used ones first."""
     query = (query or "").strip().lower()[:80]
-    stmt = select(Partner.id, Partner.name, Partner.kind, Partner.place)
+    stmt = select(Partner.id, Partner.name, Partner.kind, Partner.place).where(
+        Partner.status == REFERABLE_STATUS)
     if query:
         escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
@@ -292,6 +306,11 @@ def search_partners(query: str, limit: int = 10, now: datetime | None = None) ->
          "top": r.id in rank}
         for r in rows[:limit]
     ]
+
+
+def local_time(moment: datetime) -> str:
+    """``14:05``: the local time of a moment, for lists of one day."""
+    return f"{_aware(moment).astimezone(local_tz()):%H:%M}"
 
 
 def labels() -> dict[str, dict[str, str]]:

@@ -78,11 +78,11 @@ def parse_month(value) -> int | None:
     if hasattr(value, "year"):
         return value.year * 100 + value.month
     try:
-        year, month = str(value).split("-")[:2]
-        key = int(year) * 100 + int(month)
+        year, month = (int(part) for part in str(value).split("-")[:2])
     except ValueError:
         return None
-    return key if 1 <= key % 100 <= 12 else None
+    # Four-digit years only: a longer number is no month and overflows the database's integers.
+    return year * 100 + month if 1000 <= year <= 9999 and 1 <= month <= 12 else None
 
 
 # -- filters ------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from crm.referrals.forms import ReferralEditForm, ReferralForm, StatsFilterForm
 from crm.referrals.models import Referral
 from crm.referrals.stats import CHARTS, StatsFilter, change_percent, chart_parts, compute, parse_month
 from crm.sqlite import reads_first
-from crm.web import redirect_next, render_form, save_form
+from crm.web import is_local_path, redirect_next, render_form, save_form
 
 registrars = allow(roles.ADMIN, roles.FRONTOFFICE)
 FILTER_KEYS = ("start", "end", "branch", "kind")
@@ -41,10 +41,19 @@ def prepare_form(form, account=None) -> None:
             form.branch_id.data = account.branch_id or 0
 
 
-def picker() -> dict:
-    """The partners of the select (most used, everyone); only needed when the form is shown."""
-    top, everyone = services.partner_choices()
+def picker(keep: int | None = None) -> dict:
+    """The partners of the select (most used, everyone); only needed when the form is shown.
+
+    ``keep``: the partner of the referral being corrected, selectable even if no longer active.
+    """
+    top, everyone = services.partner_choices(keep=keep)
     return {"top": top, "everyone": everyone}
+
+
+def next_path() -> str | None:
+    """Where the form was sent from (the start page's panel), if that is a local path."""
+    target = request.values.get("next")
+    return target if is_local_path(target) else None
 
 
 def form_data(form) -> services.ReferralData:
@@ -79,7 +88,7 @@ def referral_new():
             return redirect_next("crm.referral_new")
     # Choices are only needed to show the form: the services check the posted codes.
     prepare_form(form, account)
-    return render_form("crm/referrals/new.html", form, **picker())
+    return render_form("crm/referrals/new.html", form, next_url=next_path(), **picker())
 
 
 @bp.route("/verwijzingen/partners")
@@ -95,7 +104,8 @@ def referral_partner_search():
 def referral_today():
     account = current_account()
     referrals = services.todays_referrals(account.id) if account else []
-    return render_template("crm/referrals/today.html", referrals=referrals, labels=services.labels())
+    return render_template("crm/referrals/today.html", referrals=referrals, labels=services.labels(),
+                           time_of=services.local_time)
 
 
 def _changeable(referral_id: int) -> Referral:
@@ -114,6 +124,9 @@ def referral_edit(referral_id: int):
     prepare_form(form)
     if request.method == "GET":
         form.branch_id.data = referral.branch_id or 0
+        # "Niet ingevuld" is checked when nothing was filled in, so it reads as a choice.
+        form.audience.data = referral.audience or ""
+        form.language.data = referral.language or ""
     if form.validate_on_submit():
         summary, ok = save_form(form, lambda: services.update_referral(
             referral, form_data(form), form.version.data,
@@ -121,7 +134,8 @@ def referral_edit(referral_id: int):
         if ok:
             flash(f"De verwijzing is verbeterd: {summary}.", "success")
             return redirect(url_for("crm.referral_today"))
-    return render_form("crm/referrals/edit.html", form, referral=referral, **picker())
+    return render_form("crm/referrals/edit.html", form, referral=referral,
+                       **picker(keep=referral.partner_id))
 
 
 @bp.route("/verwijzingen/<int:referral_id>/verwijderen", methods=["POST"])

@@ -41,12 +41,15 @@
 
     if (select.selectedIndex > 0) { input.value = select.options[select.selectedIndex].text; }
 
-    var results = [];
+    var results = [];         // the partners in the list
+    var shownFor = null;      // the text the list was found for (null: no list yet)
     var active = -1;
     var timer = null;
-    var seq = 0;
-    var pending = false;      // typed, but the matching results are not shown yet
-    var chooseWhenShown = false;  // Enter was pressed meanwhile: take the first match then
+    var seq = 0;              // bumped by every keystroke and search: older answers are dropped
+    var chooseWhenShown = false;  // Enter came before the list caught up: take the first match then
+    var settleWhenShown = false;  // the box was left before the list caught up: settle then
+
+    function current() { return shownFor === input.value; }
 
     function close() {
       list.hidden = true;
@@ -65,17 +68,23 @@
       }
     }
 
-    function choose(index) {
-      var item = results[index];
-      if (!item) { return; }
-      select.value = String(item.id);
-      input.value = item.name;
-      status.textContent = item.name + " gekozen.";
+    function pick(value, name) {
+      clearTimeout(timer);  // a search still to come, or on its way, must not reopen the list
+      seq++;
+      select.value = String(value);
+      input.value = name;
+      status.textContent = name + " gekozen.";
       close();
     }
 
-    function render(items) {
+    function choose(index) {
+      var item = results[index];
+      if (item) { pick(item.id, item.name); }
+    }
+
+    function render(items, query) {
       results = items;
+      shownFor = query;
       list.innerHTML = "";
       items.forEach(function (item, i) {
         var li = document.createElement("li");
@@ -96,34 +105,70 @@
         li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });
         list.appendChild(li);
       });
-      var open = items.length > 0;
+      // The list only opens under the box the user is in; the results are kept either way.
+      var open = items.length > 0 && document.activeElement === input;
       list.hidden = !open;
       input.setAttribute("aria-expanded", open ? "true" : "false");
-      status.textContent = open ? items.length + " partners gevonden." : "Geen partner gevonden.";
+      status.textContent = items.length ? items.length + " partners gevonden." : "Geen partner gevonden.";
       highlight(open ? 0 : -1);
+    }
+
+    // The one partner whose name is exactly the typed text (every partner is in the select).
+    function named() {
+      var typed = input.value.trim().toLowerCase();
+      var found = {};
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (typed && option.value && option.text.trim().toLowerCase() === typed) { found[option.value] = option.text; }
+      });
+      var values = Object.keys(found);
+      return values.length === 1 ? { value: values[0], name: found[values[0]] } : null;
+    }
+
+    // Leaving the box takes the partner the text clearly means: that exact name, or the
+    // only match left in the list for this text.
+    function settle() {
+      if (select.value || !input.value.trim()) { return; }
+      var exact = named();
+      if (exact) {
+        pick(exact.value, exact.name);
+      } else if (!current()) {
+        settleWhenShown = true;
+      } else if (results.length === 1) {
+        choose(0);
+      }
     }
 
     function search() {
       var mine = ++seq;
-      fetch(url + "?q=" + encodeURIComponent(input.value), { credentials: "same-origin" })
+      var query = input.value;
+      timer = null;
+      fetch(url + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : { results: [] }; })
         .then(function (data) {
-          if (mine !== seq) { return; }
-          pending = false;
-          render(data.results || []);
-          if (chooseWhenShown) { chooseWhenShown = false; choose(0); }
+          if (mine !== seq || input.value !== query) { return; }
+          render(data.results || [], query);
+          if (chooseWhenShown) {
+            chooseWhenShown = false;
+            choose(0);
+          } else if (settleWhenShown) {
+            settleWhenShown = false;
+            settle();
+          }
         })
         .catch(function () { /* the select stays usable after a reload */ });
     }
 
     input.addEventListener("input", function () {
       select.value = "";
-      pending = true;
+      seq++;  // the answer for the text before this keystroke is stale now
+      chooseWhenShown = false;
+      settleWhenShown = false;
       clearTimeout(timer);
       timer = setTimeout(search, 120);
     });
     input.addEventListener("focus", function () { if (!select.value) { search(); } });
-    input.addEventListener("blur", function () { setTimeout(close, 150); });
+    // Tab (or a click elsewhere) takes the partner the text clearly means; focus moves on as usual.
+    input.addEventListener("blur", function () { settle(); setTimeout(close, 150); });
     input.addEventListener("keydown", function (event) {
       var open = !list.hidden;
       if (event.key === "ArrowDown") {
@@ -133,10 +178,15 @@
       } else if (event.key === "ArrowUp") {
         event.preventDefault();
         highlight(Math.max(active - 1, 0));
-      } else if (event.key === "Enter" && pending) {
-        // Typed fast and pressed Enter before the list caught up: never pick a stale match.
+      } else if (event.key === "Enter" && !select.value && input.value.trim() && !current()) {
+        // Typed fast and pressed Enter before the list caught up: never pick from a list
+        // found for other text; take the first match for this text once it is there.
         event.preventDefault();
+        var exact = named();
+        if (exact) { pick(exact.value, exact.name); return; }
         chooseWhenShown = true;
+        clearTimeout(timer);
+        search();
       } else if (event.key === "Enter" && open && active >= 0) {
         event.preventDefault();
         choose(active);
@@ -145,6 +195,18 @@
         close();
       }
     });
+
+    // The select is hidden now: links of the error summary to it (and a page opened at
+    // #partner_id) lead to the search box instead, so focus is not lost.
+    function focusSearch(event) {
+      if (event) { event.preventDefault(); }
+      field.scrollIntoView({ block: "start" });
+      input.focus({ preventScroll: true });
+    }
+    document.querySelectorAll("a[href='#" + select.id + "']").forEach(function (link) {
+      link.addEventListener("click", focusSearch);
+    });
+    if (window.location.hash === "#" + select.id) { focusSearch(); }
 
     // After saving, the form is ready for the next referral: focus the partner search.
     if (document.querySelector(".flash-success") && field.closest(".panel-referral, .referral-page")) {
