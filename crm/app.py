@@ -166,6 +166,7 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.globals.setdefault("csrf_token", generate_csrf)
     app.add_template_filter(web.nl_date, "nl_date")
     app.add_template_filter(web.nl_datetime, "nl_datetime")
+    app.add_template_filter(web.nl_time, "nl_time")
 
 
 CSP = (

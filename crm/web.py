@@ -111,6 +111,15 @@ def nl_datetime(value: datetime | None) -> str:
     return f"{nl_date(local)}, {local:%H:%M}"
 
 
+def nl_time(value: datetime | None) -> str:
+    """``14:05`` in the library's time zone, for lists of one day."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    return f"{value.astimezone(local_tz()):%H:%M}"
+
+
 def nl_month(year: int, month: int) -> str:
     return f"{MONTHS_NL[month - 1]} {year}"
 

@@ -23,7 +23,7 @@ N = 60
 def test_concurrent_posts_store_exactly_n_rows(app, db_url, tmp_path):
     with app.app_context():
         user = make_user("frontoffice")
-        partner = Partner(name="Taalhuis Rivierstad", kind="taalhuis")
+        partner = Partner(name="Taalhuis Rivierstad", kind="taalhuis", status="actief")
         db_proxy.session.add(partner)
         db_proxy.session.commit()
         email, partner_id = user.email, partner.id

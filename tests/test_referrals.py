@@ -261,10 +261,15 @@ def test_specialist_may_not_register(client, login_as, partner):
 
 # -- own referrals of today ----------------------------------------------------------------
 def _referral(app, staff_id, partner_id, created_at=None, **kw) -> int:
+    """A stored referral; to a partner that is no longer active it was made while it still was."""
     with app.app_context():
+        partner = db_proxy.session.get(Partner, partner_id)
+        status, partner.status = partner.status, "actief"
+        db_proxy.session.commit()
         data = services.ReferralData("uit", partner_id, kw.get("purpose", "taal-lezen"), "folder")
         stored = services.create_referral(data, staff_id, kw.get("nonce", f"n{staff_id}{created_at}"),
                                           now=created_at)
+        db_proxy.session.get(Partner, partner_id).status = status
         db_proxy.session.commit()
         return stored.id
 
@@ -448,6 +453,23 @@ def test_correction_keeps_the_partner_that_is_no_longer_active(app, client, logi
     assert response.status_code == 302
     with app.app_context():
         assert db_proxy.session.get(Referral, rid).partner_id == paused
+    # ...but neither a correction nor a new referral can move to another inactive partner.
+    ended = partners_by_status["Taal beeindigd"]
+    response = client.post(f"/verwijzingen/{rid}", data={
+        "direction": "uit", "partner_id": ended, "purpose": "geldzaken", "method": "afspraak",
+        "version": "2"})
+    assert response.status_code == 422
+    assert "Taal beeindigd staat niet (meer) op actief" in response.get_data(as_text=True)
+    before = _count(app)
+    response = _post(client, ended)
+    assert response.status_code == 422 and _count(app) == before
+
+
+def test_statistics_refuse_a_period_of_more_than_ten_years(client, login_as):
+    login_as("specialist")
+    response = client.get("/verwijzingen/statistiek?start=1000-01&end=2026-01")
+    assert response.status_code == 422
+    assert "Kies een periode van hoogstens 10 jaar." in response.get_data(as_text=True)
 
 
 def _checked(html: str, name: str) -> list[str]:

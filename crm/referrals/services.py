@@ -56,7 +56,7 @@ _LISTS = (
     select(_choice.list_key, _choice.code, _choice.label, _choice.active)
     .where(_choice.list_key.in_((PURPOSES_KEY, METHODS_KEY))).order_by(_choice.position, _choice.id)
 )
-_PARTNER_NAME = select(_partner.name).where(_partner.id == bindparam("id"))
+_PARTNER = select(_partner.name, _partner.status).where(_partner.id == bindparam("id"))
 _ID_OF_NONCE = select(_referral.id).where(_referral.nonce == bindparam("nonce"))
 
 
@@ -110,16 +110,24 @@ def _aware(moment: datetime) -> datetime:
 
 
 # -- checks -------------------------------------------------------------------------
-def _validate(data: ReferralData) -> str:
-    """Check the values; returns the partner's name (for the confirmation)."""
+def _validate(data: ReferralData, kept_partner_id: int | None = None) -> str:
+    """Check the values; returns the partner's name (for the confirmation).
+
+    Only active partners can be chosen; a correction may keep the partner it had
+    (``kept_partner_id``) even when that one is no longer active.
+    """
     if data.direction not in dict(DIRECTIONS):
         raise ReferralError("Kies of je naar een partner verwijst of dat een partner naar de "
                             "bibliotheek verwees.", "direction")
-    name = None
+    partner = None
     if data.partner_id is not None:
-        name = db.session.connection().execute(_PARTNER_NAME, {"id": data.partner_id}).scalar()
-    if name is None:
+        partner = db.session.connection().execute(_PARTNER, {"id": data.partner_id}).first()
+    if partner is None:
         raise ReferralError("Kies een partner uit de lijst.", "partner_id")
+    name, status = partner
+    if status != REFERABLE_STATUS and data.partner_id != kept_partner_id:
+        raise ReferralError(f"{name} staat niet (meer) op actief. Kies een andere partner.",
+                            "partner_id")
     if data.purpose not in dict(options(PURPOSES_KEY)):
         raise ReferralError("Kies een doel uit de lijst.", "purpose")
     if data.method not in dict(options(METHODS_KEY)):
@@ -217,7 +225,7 @@ def create_referral(
 def update_referral(referral: Referral, data: ReferralData, version) -> str:
     """Correct a referral; returns the summary for the confirmation."""
     check_version(referral, version)
-    partner_name = _validate(data)
+    partner_name = _validate(data, kept_partner_id=referral.partner_id)
     for key, value in _values(data).items():
         setattr(referral, key, value)
     drop_cached_month(referral.month)
@@ -306,11 +314,6 @@ def search_partners(query: str, limit: int = 10, now: datetime | None = None) ->
          "top": r.id in rank}
         for r in rows[:limit]
     ]
-
-
-def local_time(moment: datetime) -> str:
-    """``14:05``: the local time of a moment, for lists of one day."""
-    return f"{_aware(moment).astimezone(local_tz()):%H:%M}"
 
 
 def labels() -> dict[str, dict[str, str]]:

@@ -17,12 +17,21 @@ from crm.permissions import allow, current_role, require, staff_only
 from crm.referrals import services
 from crm.referrals.forms import ReferralEditForm, ReferralForm, StatsFilterForm
 from crm.referrals.models import Referral
-from crm.referrals.stats import CHARTS, StatsFilter, change_percent, chart_parts, compute, parse_month
+from crm.referrals.stats import (
+    CHARTS,
+    StatsFilter,
+    add_months,
+    change_percent,
+    chart_parts,
+    compute,
+    parse_month,
+)
 from crm.sqlite import reads_first
 from crm.web import is_local_path, redirect_next, render_form, save_form
 
 registrars = allow(roles.ADMIN, roles.FRONTOFFICE)
 FILTER_KEYS = ("start", "end", "branch", "kind")
+MAX_PERIOD_MONTHS = 120  # ten years: longer is a typing error and would build a huge table
 
 
 def filter_args(source) -> dict:
@@ -104,8 +113,7 @@ def referral_partner_search():
 def referral_today():
     account = current_account()
     referrals = services.todays_referrals(account.id) if account else []
-    return render_template("crm/referrals/today.html", referrals=referrals, labels=services.labels(),
-                           time_of=services.local_time)
+    return render_template("crm/referrals/today.html", referrals=referrals, labels=services.labels())
 
 
 def _changeable(referral_id: int) -> Referral:
@@ -162,6 +170,9 @@ def stats_filter(args) -> tuple[StatsFilterForm, StatsFilter]:
         form.end.errors = ["Vul een maand in als jjjj-mm, bijvoorbeeld 2026-12."]
     if start > end:
         form.end.errors = ["De laatste maand ligt vóór de eerste. Kies een latere maand."]
+        start, end = default.start, default.end
+    elif add_months(start, MAX_PERIOD_MONTHS) <= end:
+        form.start.errors = [f"Kies een periode van hoogstens {MAX_PERIOD_MONTHS // 12} jaar."]
         start, end = default.start, default.end
     branch = form.branch.data if form.branch.data and form.branch.data > 0 else None
     kind = args.get("kind") or None
