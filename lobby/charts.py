@@ -15,8 +15,13 @@ def referral_chart_svg(counts: list[tuple[int, int, int]]) -> bytes:
     return cached_svg(("lobby-referrals", tuple(counts)), lambda: _draw(counts))
 
 
+#: The size the brief prints it at (``.brief-chart`` is 80 mm wide on paper), so the
+#: 7-point labels stay 7 points instead of being scaled down to half.
+SIZE_INCHES = (3.3, 1.7)
+
+
 def _draw(counts: list[tuple[int, int, int]]):
-    fig, ax = new_figure(6.4, 2.2)
+    fig, ax = new_figure(*SIZE_INCHES)
     labels = [month_label(y, m) for y, m, _ in counts]
     values = [c for _, _, c in counts]
     ax.bar(range(len(values)), values, color=PALETTE[0])
