@@ -208,9 +208,16 @@
     });
     if (window.location.hash === "#" + select.id) { focusSearch(); }
 
-    // After saving, the form is ready for the next referral: focus the partner search.
-    if (document.querySelector(".flash-success") && field.closest(".panel-referral, .referral-page")) {
-      input.focus();
+    // After saving, the form is ready for the next referral: focus the partner search. The
+    // confirmation stays in view, and a screen reader reads it with the search box (a status
+    // message that is already there when the page loads is not announced by itself).
+    var saved = document.querySelector(".flash-success");
+    if (saved && field.closest(".panel-referral, .referral-page")) {
+      if (!saved.id) { saved.id = "referral-saved"; }
+      var described = input.getAttribute("aria-describedby");
+      input.setAttribute("aria-describedby", described ? saved.id + " " + described : saved.id);
+      input.focus({ preventScroll: true });
+      saved.scrollIntoView({ block: "start" });
     }
   }
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -33,7 +35,13 @@ def test_keyboard_only_referral_from_the_start_page(app, live_server, page, arti
     page.wait_for_load_state("domcontentloaded")
     page.screenshot(path=str(artifacts / "referral-saved.png"), full_page=True)
     assert "opgeslagen" in page.locator(".flashes").inner_text().lower()
-    assert page.get_by_role("combobox").input_value() == ""  # ready for the next one
+    combobox = page.get_by_role("combobox")
+    assert combobox.input_value() == ""  # ready for the next one
+    expect(combobox).to_be_focused()
+    # A screen reader reads the confirmation with the box, and it is in view on a phone too.
+    expect(combobox).to_have_accessible_description(re.compile(
+        r"^Verwijzing opgeslagen: Taalhuis Rivierstad · Taal en lezen · Warme overdracht\."))
+    expect(page.locator(".flash-success")).to_be_in_viewport()
     with app.app_context():
         db = app.extensions["crm"].db
         referral = db.session.scalars(select(Referral)).one()
