@@ -14,11 +14,10 @@ EMAIL_RE = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}")
 NUMBER_RUN_RE = re.compile(r"\+?\d[\d .\-()]*\d")
 # Dates ("12-03-2024", "3/4/25") are no personal data here; taken out before numbers are read.
 DATE_RE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
-# 1234 AB / 1234AB / 1234ab (postcodes never end in SA, SD or SS).
-POSTCODE_RE = re.compile(r"\b[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}\b|\b[1-9]\d{3}(?!sa|sd|ss)[a-z]{2}\b")
-# 1234 ab: lower case with a space is also how a number and a short word are written
-# ("in 2024 en 2025", "om 1200 af", "1500 km"); those words are no postcode.
-SPACED_POSTCODE_RE = re.compile(r"\b[1-9]\d{3} ([a-z]{2})\b")
+# A number of four digits and two letters, as a postcode is written: 1234 AB, 1234AB, 1234ab,
+# 1234 Ab. Postcodes never end in SA, SD or SS. In lower case the same shape is also a number
+# and a short word ("in 2024 en 2025", "om 1200 af", "1500 km"): those words are no postcode.
+POSTCODE_RE = re.compile(r"\b[1-9]\d{3} ?([A-Za-z]{2})\b")
 SHORT_WORDS = frozenset({
     "aa", "af", "al", "am", "ca", "cm", "de", "dl", "en", "er", "eu", "ex", "gr", "ha", "he", "hm",
     "ik", "in", "is", "ja", "je", "kg", "km", "mb", "mg", "ml", "mm", "na", "nr", "nu", "of", "oh",
@@ -42,6 +41,12 @@ def passes_elfproef(digits: str) -> bool:
     return (total - int(digits[8])) % 11 == 0
 
 
+def _is_postcode(letters: str) -> bool:
+    if letters.upper() in ("SA", "SD", "SS"):
+        return False
+    return letters.isupper() or letters.lower() not in SHORT_WORDS
+
+
 def _is_phone(run: str, digits: str) -> bool:
     if run.startswith("+") or digits.startswith("00"):
         return 10 <= len(digits) <= 15
@@ -63,9 +68,7 @@ def personal_data_kind(text: str | None) -> str | None:
         chunks = [digits] if len(digits) == 9 else re.findall(r"(?<!\d)\d{9}(?!\d)", run)
         if any(passes_elfproef(chunk) for chunk in chunks):
             return "bsn"
-    if POSTCODE_RE.search(text) or any(
-        m.group(1) not in SHORT_WORDS for m in SPACED_POSTCODE_RE.finditer(text)
-    ):
+    if any(_is_postcode(m.group(1)) for m in POSTCODE_RE.finditer(text)):
         return "postcode"
     return None
 
