@@ -74,7 +74,7 @@ def make_app(url: str, **overrides):
     from crm import create_app
 
     config = {"CRM_DATABASE_URL": url, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
-              "TESTING": False, "WTF_CSRF_ENABLED": False}
+              "TESTING": False, "CRM_CSRF_ENABLED": False}
     config.update(overrides)
     return create_app(config)
 

@@ -120,7 +120,7 @@ def main() -> None:
     from bench import bare_app
     from bench.floor_app import ENDPOINT, floor_view
 
-    app = make_app(url, WTF_CSRF_ENABLED=True)
+    app = make_app(url, CRM_CSRF_ENABLED=True)
     client = app.test_client()
     token = CSRF_RE.search(client.get("/inloggen").get_data(as_text=True)).group(1)
     response = client.post("/inloggen", data={"email": "balie@bench.example", "password": PASSWORD,

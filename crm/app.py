@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 
 from crm import audit, config, permissions, roles
@@ -188,6 +189,11 @@ def configure_security(app: Flask, state: CRMState) -> None:
             account = current_account()
             if account is not None:
                 g.crm_actor_id, g.crm_actor_label = account.id, account.name
+            elif not state.standalone and current_user and current_user.is_authenticated:
+                # A host user without a role here: a refusal is still logged under their name.
+                from crm.auth.services import host_identity
+
+                g.crm_actor_label = host_identity(current_user).name
 
     @app.after_request
     def _security_headers(response):
@@ -258,9 +264,17 @@ def create_app(test_config: dict | object | None = None) -> Flask:
             app.config.update(test_config)
         else:
             app.config.from_object(test_config)
-    config.ensure_secret_key(app.config, app.instance_path)
     if app.config.get("CRM_ENV") == "production":
-        config.check_production(app.config)
+        explicit = (config.file_keys(str(Path(app.instance_path) / "crm.cfg")) | config.environment_keys()
+                    | set(test_config if isinstance(test_config, dict) else ()))
+        config.production_defaults(app.config, explicit)
+        config.check_production(app.config)  # before a key is generated: production brings its own
+    config.ensure_secret_key(app.config, app.instance_path)
+    if app.config.get("CRM_PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["CRM_PROXY_COUNT"])  # the real client address for the login throttle
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     CRMPlugin().init_app(app, url_prefix=app.config["CRM_URL_PREFIX"])
     return app
 

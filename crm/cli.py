@@ -108,8 +108,16 @@ def _sqlite_path() -> str:
 def backup_command(target: str):
     """Maak een back-up van de SQLite-database (ook terwijl er wordt gewerkt)."""
     import sqlite3
+    from pathlib import Path
 
-    source = sqlite3.connect(_sqlite_path(), timeout=30)
+    live = _sqlite_path()
+    if Path(target).resolve() == Path(live).resolve():
+        raise click.ClickException("Kies een ander bestand dan de database zelf.")
+    if Path(target).exists():
+        raise click.ClickException(
+            f"{target} bestaat al. Kies een nieuwe naam, bijvoorbeeld met de datum erin.")
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(live, timeout=30)
     dest = sqlite3.connect(target)
     try:
         source.backup(dest)  # SQLite's online backup API: a consistent snapshot
@@ -134,7 +142,11 @@ def restore_command(source: str, yes: bool):
     if not yes:
         click.confirm(f"Alles in {target} wordt vervangen door {source}. Doorgaan?", abort=True)
     backup = sqlite3.connect(source)
-    if backup.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+    try:
+        whole = backup.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    except sqlite3.DatabaseError:  # not an SQLite file at all
+        whole = False
+    if not whole:
         backup.close()
         raise click.ClickException("Dit bestand is geen gave back-up; er is niets veranderd.")
     current_app.extensions["crm"].db.engine.dispose()

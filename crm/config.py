@@ -24,8 +24,10 @@ class DefaultConfig:
     CRM_MAX_UPLOAD_MB = 5
     CRM_PER_PAGE = 25
     CRM_FRAME_ANCESTORS = "'self'"
-    WTF_CSRF_ENABLED = True
-    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    CRM_PROXY_COUNT = 0  # proxies in front (nginx: 1); their X-Forwarded-* headers are trusted
+    # The plugin's own CSRF check (crm.permissions) on every POST of its pages; a host's
+    # WTF_CSRF_* settings stay the host's. A token lives as long as a login session.
+    CRM_CSRF_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_NAME = "crm_session"
@@ -34,17 +36,45 @@ class DefaultConfig:
 
 
 class ProductionConfig(DefaultConfig):
+    """Applied on top of the defaults when ``CRM_ENV=production`` (see ``production_defaults``)."""
+
     CRM_ENV = "production"
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     DEBUG = False
 
 
+def production_defaults(config: dict, explicit: set[str]) -> None:
+    """The production settings, except those set explicitly in ``instance/crm.cfg``, the
+    environment or by the caller (to try production over plain http on your own machine,
+    put ``SESSION_COOKIE_SECURE = False`` in ``instance/crm.cfg``)."""
+    for key, value in vars(ProductionConfig).items():
+        if key.isupper() and key not in explicit:
+            config[key] = value
+
+
+def file_keys(path: str) -> set[str]:
+    """The settings an instance file sets (it is a Python file)."""
+    if not Path(path).exists():
+        return set()
+    values: dict = {}
+    exec(compile(Path(path).read_text(), path, "exec"), values)  # noqa: S102 - the admin's own config
+    return {key for key in values if key.isupper()}
+
+
+def environment_keys() -> set[str]:
+    """The settings ``load_environment`` takes from the environment."""
+    keys = {name for name in os.environ if name.startswith("CRM_")}
+    if os.environ.get("SECRET_KEY"):
+        keys.add("SECRET_KEY")
+    return keys
+
+
 class TestConfig(DefaultConfig):
     TESTING = True
     SECRET_KEY = "test-secret-key-for-the-suite"  # noqa: S105
     CRM_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashing for tests
-    WTF_CSRF_ENABLED = False
+    CRM_CSRF_ENABLED = False  # tests post forms directly; csrf_app and the security tests switch it on
 
 
 def load_environment(config: dict) -> None:

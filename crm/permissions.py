@@ -80,11 +80,12 @@ def is_anonymous() -> bool:
 def _check_csrf() -> None:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+    if not current_app.config.get("CRM_CSRF_ENABLED", True):
         return
     token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
     try:
-        validate_csrf(token)
+        # A form may stay open all day at the desk: the token lives as long as a login session.
+        validate_csrf(token, time_limit=current_app.config.get("CRM_SESSION_HOURS", 12) * 3600)
     except ValidationError as exc:
         raise CSRFError(str(exc)) from exc
 

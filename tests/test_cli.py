@@ -106,3 +106,23 @@ def test_nightly_purge_also_removes_unconfirmed_import_files(app):
     assert result.exit_code == 0, result.output
     assert "Importbestanden die niet zijn bevestigd" in result.output
     assert not old.exists()
+
+
+def test_backup_and_restore_refuse_plainly(tmp_path):
+    from tests.fixtures.app import dispose, reset_schema
+
+    app = make_app(f"sqlite:///{tmp_path}/live.sqlite")
+    reset_schema(app)
+    runner = app.test_cli_runner()
+    nested = tmp_path / "backups" / "crm-2026-11-25.sqlite"  # the folder does not exist yet
+    result = runner.invoke(args=["crm", "backup", str(nested)])
+    assert result.exit_code == 0 and nested.exists(), result.output
+    again = runner.invoke(args=["crm", "backup", str(nested)])
+    assert again.exit_code == 1 and "bestaat al" in again.output
+    live = runner.invoke(args=["crm", "backup", str(tmp_path / "live.sqlite")])
+    assert live.exit_code == 1 and "Kies een ander bestand dan de database zelf" in live.output
+    junk = tmp_path / "junk.txt"
+    junk.write_text("geen database")
+    result = runner.invoke(args=["crm", "restore", "--yes", str(junk)])
+    assert result.exit_code == 1 and "geen gave back-up" in result.output
+    dispose(app)

@@ -15,8 +15,10 @@ from crm import CRMPlugin
 from crm.db import Base
 
 
-def build_host(db_uri: str, hand_over_db: bool = True):
-    """A host platform: its own user table, its own login, its own db instance."""
+def build_host(db_uri: str, hand_over_db: bool = True, plugin_csrf: bool = False):
+    """A host platform: its own user table, its own login, its own db instance. The host
+    switched Flask-WTF's CSRF off for its own reasons; the plugin's check is off in these
+    tests unless ``plugin_csrf``."""
     host_db = SQLAlchemy()
 
     class HostUser(UserMixin, host_db.Model):
@@ -29,6 +31,8 @@ def build_host(db_uri: str, hand_over_db: bool = True):
     app = Flask("host")
     app.config.update(SECRET_KEY="host-secret-key-for-tests-only", SQLALCHEMY_DATABASE_URI=db_uri,
                       TESTING=True, WTF_CSRF_ENABLED=False)
+    if not plugin_csrf:
+        app.config["CRM_CSRF_ENABLED"] = False
     host_db.init_app(app)
     login_manager = LoginManager(app)
     login_manager.login_view = "host_login"
@@ -126,3 +130,47 @@ def test_plugin_keeps_its_own_migration_history(tmp_path):
 def test_entry_point_announces_the_plugin():
     found = {ep.name: ep for ep in entry_points(group="gezinsaanpak.plugins")}
     assert found["crm"].load() is CRMPlugin
+
+
+def test_host_user_whose_email_a_plugin_account_has_gets_in_without_taking_it_over(host):
+    from crm.auth.models import User
+    from crm.auth.services import create_user
+
+    with host.app_context():
+        db = host.extensions["crm"].db
+        create_user("lotte@host.example", "Lotte (oud account)", "admin", "een-lang-genoeg-wachtwoord")
+        db.session.commit()
+    client = host.test_client()
+    client.get("/login?id=1")
+    assert client.get("/gezinsaanpak/").status_code == 200
+    with host.app_context():
+        db = host.extensions["crm"].db
+        shadow = db.session.query(User).filter_by(external_id="1").one()
+        assert shadow.email == "host-1@host.invalid" and shadow.role == "specialist"
+        old = db.session.query(User).filter_by(email="lotte@host.example").one()
+        assert old.external_id is None and old.role == "admin"
+
+
+def test_in_a_host_the_platform_manages_the_accounts(host):
+    client = host.test_client()
+    with host.app_context():
+        host_db = host.extensions["sqlalchemy"]  # the host's own users
+        host_db.session.execute(text("UPDATE host_user SET \"group\" = 'boss' WHERE id = 1"))
+        host_db.session.commit()
+    client.get("/login?id=1")
+    page = client.get("/gezinsaanpak/beheer/gebruikers").get_data(as_text=True)
+    assert "beheert het platform zelf de accounts" in page and "Nieuwe gebruiker" not in page
+    response = client.post("/gezinsaanpak/beheer/gebruikers/1/actief", follow_redirects=True)
+    assert "beheert het platform zelf de accounts" in response.get_data(as_text=True)
+
+
+def test_the_plugin_checks_csrf_whatever_the_host_set_for_its_own_forms(tmp_path):
+    app, host_db = build_host(f"sqlite:///{tmp_path}/host.sqlite", plugin_csrf=True)
+    assert "WTF_CSRF_TIME_LIMIT" not in app.config  # the host's own tokens keep their default
+    client = app.test_client()
+    client.get("/login?id=1")
+    response = client.post("/gezinsaanpak/contactmomenten/nieuw", data={"summary": "zonder token"})
+    assert response.status_code == 400 and "Het formulier was verlopen" in response.get_data(as_text=True)
+    with app.app_context():
+        host_db.engine.dispose()
+        app.extensions["crm"].db.engine.dispose()

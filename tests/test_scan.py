@@ -1005,7 +1005,7 @@ def test_demo_seeder(app, db):
 def test_partner_posts_need_the_csrf_token(app, monkeypatch):
     info = make_round(app)
     _, token = invite(app, info, 1)
-    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    monkeypatch.setitem(app.config, "CRM_CSRF_ENABLED", True)
     partner = app.test_client()
     landing = partner.get(f"/samenwerken/scan/uitnodiging/{token}").get_data(as_text=True)
     assert partner.post(f"/samenwerken/scan/uitnodiging/{token}").status_code == 400  # no token

@@ -214,3 +214,42 @@ def test_environment_overrides_config(tmp_path, monkeypatch):
     app = create_app({"TESTING": True, "CRM_DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite",
                       "SECRET_KEY": "k" * 32})
     assert app.config["CRM_PER_PAGE"] == 50
+
+
+def test_production_settings_are_applied_and_a_missing_key_is_refused(tmp_path, monkeypatch):
+    from crm import create_app
+
+    url = f"sqlite:///{tmp_path}/x.sqlite"
+    monkeypatch.setenv("CRM_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"CRM_DATABASE_URL": url})  # production never makes up its own key
+    app = create_app({"CRM_DATABASE_URL": url, "SECRET_KEY": "a-real-production-secret-of-good-length"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True and app.config["PREFERRED_URL_SCHEME"] == "https"
+    with app.app_context():
+        Base.metadata.create_all(db.engine)
+    response = app.test_client().get("/inloggen")
+    assert "Secure" in response.headers["Set-Cookie"]
+    # An explicit setting wins: trying production over plain http on your own machine.
+    app = create_app({"CRM_DATABASE_URL": url, "SECRET_KEY": "a-real-production-secret-of-good-length",
+                      "SESSION_COOKIE_SECURE": False})
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_behind_a_proxy_the_login_throttle_counts_the_real_client(app, db_url):
+    from tests.fixtures.app import dispose, make_app
+
+    app = make_app(db_url, CRM_PROXY_COUNT=1, CRM_LOGIN_IP_MAX_FAILURES=3)
+    client = app.test_client()
+    with app.app_context():
+        email = make_user("frontoffice").email
+    for i in range(4):  # somebody at 203.0.113.5 guesses, with other e-mail addresses
+        client.post("/inloggen", data={"email": f"raden{i}@bieb.example", "password": "fout-fout-fout"},
+                    headers={"X-Forwarded-For": "203.0.113.5"})
+    response = client.post("/inloggen", data={"email": email, "password": PASSWORD},
+                           headers={"X-Forwarded-For": "198.51.100.7"})
+    assert response.status_code == 302  # the colleague behind the same proxy can still log in
+    response = client.post("/inloggen", data={"email": email, "password": PASSWORD},
+                           headers={"X-Forwarded-For": "203.0.113.5"})
+    assert response.status_code == 429
+    dispose(app)

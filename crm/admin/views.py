@@ -1,6 +1,8 @@
 """Administration pages: users, branches, lists, settings and the audit log."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from functools import wraps
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from crm.admin import services
@@ -22,6 +24,23 @@ from crm.permissions import admin_only
 from crm.registry import current_registry
 from crm.web import add_form_error, page_number, render_form, save_form
 
+HOST_ACCOUNTS = ("In dit platform beheert het platform zelf de accounts en rollen; "
+                 "hier kun je ze alleen bekijken.")
+
+
+def own_accounts_only(view):
+    """Account changes are only possible standalone: in a host app the host's users log in,
+    and ``role_for`` decides their role on every request, so a change here would do nothing."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_app.extensions["crm"].standalone:
+            flash(HOST_ACCOUNTS, "info")
+            return redirect(url_for("crm.admin_users"))
+        return view(*args, **kwargs)
+
+    return wrapper
+
 
 # -- users -------------------------------------------------------------------------
 @bp.route("/beheer/gebruikers")
@@ -33,6 +52,7 @@ def admin_users():
 
 @bp.route("/beheer/gebruikers/nieuw", methods=["GET", "POST"])
 @admin_only
+@own_accounts_only
 def admin_user_new():
     form = UserForm()
     form.branch_id.choices = services.branch_choices()
@@ -70,6 +90,7 @@ def _get_user(user_id: int) -> User:
 
 @bp.route("/beheer/gebruikers/<int:user_id>", methods=["GET", "POST"])
 @admin_only
+@own_accounts_only
 def admin_user_edit(user_id: int):
     user = _get_user(user_id)
     form = UserEditForm(obj=user if request.method == "GET" else None)
@@ -91,6 +112,7 @@ def admin_user_edit(user_id: int):
 
 @bp.route("/beheer/gebruikers/<int:user_id>/actief", methods=["POST"])
 @admin_only
+@own_accounts_only
 def admin_user_toggle(user_id: int):
     user = _get_user(user_id)
     try:
@@ -107,6 +129,7 @@ def admin_user_toggle(user_id: int):
 
 @bp.route("/beheer/gebruikers/<int:user_id>/wachtwoord", methods=["POST"])
 @admin_only
+@own_accounts_only
 def admin_user_password(user_id: int):
     user = _get_user(user_id)
     form = PasswordResetForm()

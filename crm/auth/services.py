@@ -233,7 +233,7 @@ class HostIdentity:
     email: str
 
 
-def _host_identity(host_user) -> HostIdentity:
+def host_identity(host_user) -> HostIdentity:
     external_id = str(host_user.get_id())
     name = getattr(host_user, "name", None) or getattr(host_user, "username", None) or external_id
     email = getattr(host_user, "email", None) or f"host-{external_id}@host.invalid"
@@ -250,7 +250,7 @@ def current_account() -> User | None:
         if state.standalone:
             account = current_user._get_current_object()
         else:
-            account = _shadow_account(_host_identity(current_user), state.role_for(current_user))
+            account = _shadow_account(host_identity(current_user), state.role_for(current_user))
     g.crm_account = account
     return account
 
@@ -266,13 +266,19 @@ def _shadow_account(identity: HostIdentity, role: str | None) -> User | None:
                 select(User).where(User.external_id == identity.external_id)
             )
             if account is None:
-                account = User(
-                    external_id=identity.external_id,
-                    email=normalise_email(identity.email),
-                    name=identity.name,
-                    role=role,
-                )
+                account = User(external_id=identity.external_id, email=_free_email(identity),
+                               name=identity.name, role=role)
                 db.session.add(account)
             account.role, account.name = role, identity.name
             db.session.commit()
     return account
+
+
+def _free_email(identity: HostIdentity) -> str:
+    """The host user's e-mail address for the shadow row, unless a plugin account already
+    has it (say, from the time the plugin ran on its own): then a placeholder, so the
+    host user is never refused and never takes over that account."""
+    email = normalise_email(identity.email)
+    if find_user_by_email(email) is None:
+        return email
+    return f"host-{identity.external_id}@host.invalid"
