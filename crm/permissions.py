@@ -128,13 +128,21 @@ def may_open(endpoint: str) -> bool:
     return bool(allowed) and (PUBLIC in allowed or current_role() in allowed)
 
 
-def may_open_url(url: str) -> bool:
+def may_open_url(url: str, _redirected: bool = False) -> bool:
     """``may_open`` for a URL of this app (a link stored by a package, say)."""
-    from werkzeug.exceptions import HTTPException
+    from urllib.parse import urlsplit
 
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.routing import RequestRedirect
+
+    path = urlsplit(url).path
+    root = request.script_root
+    if root and path.startswith(root + "/"):
+        path = path[len(root):]  # url_for includes where the app is mounted; the map does not
     try:
-        endpoint, _args = current_app.url_map.bind_to_environ(request.environ).match(
-            url.split("?", 1)[0].split("#", 1)[0], method="GET")
+        endpoint, _args = current_app.url_map.bind_to_environ(request.environ).match(path, method="GET")
+    except RequestRedirect as redirect:  # the same page with or without a trailing slash
+        return not _redirected and may_open_url(redirect.new_url, _redirected=True)
     except HTTPException:
         return False
     return may_open(endpoint)

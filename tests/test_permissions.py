@@ -100,3 +100,16 @@ def test_role_route_matrix(app, client, login_as, world, role):
         if not ok:
             failures.append(f"{method} {url} as {role}: {response.status_code}, expected {expected}")
     assert not failures, "\n".join(failures)
+
+
+def test_may_open_url_knows_the_page_behind_a_link_also_under_a_path_prefix(app):
+    from crm.permissions import may_open_url
+
+    with app.test_request_context("/", base_url="http://localhost/bieb/"):
+        from flask import g, url_for
+
+        g.crm_role = "frontoffice"
+        assert url_for("crm.partners").startswith("/bieb/")
+        assert may_open_url(url_for("crm.referral_new")) is True
+        assert may_open_url(url_for("crm.partners")) is False
+        assert may_open_url("/bieb/bestaat-niet") is False
