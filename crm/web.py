@@ -16,6 +16,8 @@ MONTHS_NL = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
 )
+#: The usual Dutch abbreviations: maart is 'mrt', not 'maa'.
+MONTHS_SHORT_NL = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 def is_local_path(target: str | None) -> bool:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from crm.charts import PALETTE, cached_svg, new_figure
-from crm.web import MONTHS_NL
+from crm.web import MONTHS_SHORT_NL
 
 
 def month_label(year: int, month: int) -> str:
-    return f"{MONTHS_NL[month - 1][:3]} {str(year)[2:]}"
+    return f"{MONTHS_SHORT_NL[month - 1]} {str(year)[2:]}"
 
 
 def referral_chart_svg(counts: list[tuple[int, int, int]]) -> bytes:

@@ -294,3 +294,29 @@ def test_speaking_time_says_seconde_for_one():
 
     assert PitchVersion(title="Kort", text="Hallo daar").seconds_label == "1 seconde"
     assert PitchVersion(title="Lang", text="woord " * 130).seconds_label == "60 seconden"
+
+
+def test_one_word_pitch_and_short_month_names():
+    from lobby.charts import month_label
+    from lobby.models import PitchVersion
+
+    pitch = PitchVersion(title="Kort", text="Lezen.")
+    assert (pitch.words_label, pitch.seconds_label) == ("1 woord", "1 seconde")
+    assert month_label(2026, 3) == "mrt 26"
+
+
+def test_picked_evidence_without_permission_never_goes_on_the_brief(app_ctx):
+    from crm.db import db
+    from lobby.models import Evidence, Meeting
+    from tests.fixtures.world import build_world
+
+    world = build_world("Brief")
+    meeting = db.session.get(Meeting, world["meeting_id"])
+    shared = Evidence(kind="quote", title="Mag gedeeld", occurred_on=date(2026, 1, 5), source="Bron",
+                      permission=True)
+    private = Evidence(kind="quote", title="Niet delen", occurred_on=date(2026, 1, 6), source="Bron",
+                       permission=False)
+    meeting.evidence = [shared, private]
+    db.session.flush()
+    titles = [e.title for e in brief.build_brief(meeting).evidence]
+    assert titles == ["Mag gedeeld"]

@@ -28,7 +28,7 @@ from crm.referrals.models import (
     ReferralMonthly,
 )
 from crm.referrals.services import month_key
-from crm.web import MONTHS_NL
+from crm.web import MONTHS_NL, MONTHS_SHORT_NL
 
 RETENTION_KEY = "referral_retention_months"
 #: The charts of the statistics page (drawn in ``crm.referrals.charts``): name → title.
@@ -67,8 +67,9 @@ def month_range(start: int, end: int) -> list[int]:
 
 
 def month_label(key: int, short: bool = False) -> str:
-    name = MONTHS_NL[key % 100 - 1]
-    return f"{name[:3]} {str(key // 100)[2:]}" if short else f"{name} {key // 100}"
+    if short:
+        return f"{MONTHS_SHORT_NL[key % 100 - 1]} {str(key // 100)[2:]}"
+    return f"{MONTHS_NL[key % 100 - 1]} {key // 100}"
 
 
 def parse_month(value) -> int | None:

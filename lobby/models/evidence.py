@@ -36,12 +36,18 @@ class PitchVersion(PhaseMixin, TimestampMixin, Base):
 
     @property
     def seconds(self) -> int:
-        return round(self.word_count * 60 / WORDS_PER_MINUTE)
+        seconds = round(self.word_count * 60 / WORDS_PER_MINUTE)
+        return max(seconds, 1) if self.word_count else 0  # a word takes a moment to say
 
     @property
     def seconds_label(self) -> str:
         """'1 seconde', '45 seconden'."""
         return f"{self.seconds} {'seconde' if self.seconds == 1 else 'seconden'}"
+
+    @property
+    def words_label(self) -> str:
+        """'1 woord', '108 woorden'."""
+        return f"{self.word_count} {'woord' if self.word_count == 1 else 'woorden'}"
 
 
 MATERIAL_KINDS = (

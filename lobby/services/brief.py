@@ -58,7 +58,8 @@ def referral_figures(today: date | None = None, months: int = 12) -> tuple[str, 
 def build_brief(meeting: Meeting) -> Brief:
     municipality = meeting.municipality
     table = people(municipality, only_ids=[c.id for c in meeting.contacts])
-    picked = list(meeting.evidence)
+    # A brief may be handed over: it shows only evidence we have permission to share.
+    picked = [e for e in meeting.evidence if e.permission]
     evidence = picked[:3] if picked else recent_evidence(3, until=meeting.held_on)
     brief = Brief(meeting, table, current_pitch(), list(municipality.figures), evidence, bool(picked))
     figures = referral_figures()

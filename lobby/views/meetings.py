@@ -12,7 +12,7 @@ from crm.charts import svg_response
 from crm.db import db
 from crm.permissions import staff_only
 from crm.roles import STAFF
-from crm.web import render_form, save_form
+from crm.web import MONTHS_SHORT_NL, render_form, save_form
 from lobby import charts
 from lobby.forms import AgreementForm, MeetingForm, OutcomeForm
 from lobby.models import Meeting, MeetingAgreement, Municipality
@@ -37,6 +37,11 @@ def meetings():
     )
 
 
+def _evidence_label(evidence) -> str:
+    label = f"{evidence.kind_label}: {evidence.title}"
+    return label if evidence.permission else f"{label} (geen toestemming: komt niet op de briefing)"
+
+
 def _meeting_form(municipality: Municipality, meeting: Meeting | None) -> MeetingForm:
     form = MeetingForm()
     people = municipality_services.people(municipality)
@@ -46,11 +51,11 @@ def _meeting_form(municipality: Municipality, meeting: Meeting | None) -> Meetin
         if contact.id not in known:
             choices.append((contact.id, contact.name))
     form.contact_ids.choices = choices
-    form.evidence_ids.choices = [(e.id, f"{e.kind_label}: {e.title}") for e in search_evidence()[:30]]
+    form.evidence_ids.choices = [(e.id, _evidence_label(e)) for e in search_evidence()[:30]]
     if meeting is not None:
         for e in meeting.evidence:
             if e.id not in dict(form.evidence_ids.choices):
-                form.evidence_ids.choices.append((e.id, f"{e.kind_label}: {e.title}"))
+                form.evidence_ids.choices.append((e.id, _evidence_label(e)))
     if request.method == "GET":
         if meeting is None:
             questions = services.default_questions()
@@ -204,7 +209,7 @@ def brief(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
     data = brief_services.build_brief(meeting)
     record_event("view", Meeting.__tablename__, meeting.id, ["briefing"], commit=True)
-    return render_template("lobby/brief.html", brief=data, meeting=meeting)
+    return render_template("lobby/brief.html", brief=data, meeting=meeting, months_short=MONTHS_SHORT_NL)
 
 
 @bp.route("/verwijzingen.svg")
