@@ -499,3 +499,15 @@ def test_krachtenveld_draws_each_person_on_their_own_values():
     points = [tuple(c.get_offsets()[0]) for c in crowded.axes[0].collections]
     assert {x for x, _y in points} == {5}
     assert sorted(y for _x, y in points) == pytest.approx([0.87, 1.0, 1.13])
+
+
+def test_a_follow_up_needs_a_date_or_it_would_never_show_again(app, client, login_as):
+    login_as("specialist")
+    cid = make_contact(app)
+    r = client.post("/contactmomenten/nieuw", data={
+        "kind": "telefoon", "occurred_on": date.today().isoformat(), "contact_ids": [str(cid)],
+        "summary": "Gebeld", "follow_up": "Notitie sturen", "follow_up_due": "",
+        "follow_up_owner_id": "0", "theme": "samenwerken", "phase": "implementation"})
+    assert r.status_code == 422
+    assert "Kies vóór wanneer het opgevolgd moet worden." in r.get_data(as_text=True)
+    assert count(app, Interaction) == 0

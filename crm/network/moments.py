@@ -55,6 +55,10 @@ def save_interaction(interaction: Interaction | None, data: InteractionData, act
         raise NetworkError("Kies met wie je contact had: een persoon of een organisatie.", "contact_ids")
     if data.follow_up_due and not (clean(data.follow_up)):
         raise NetworkError("Schrijf op wat er opgevolgd moet worden.", "follow_up")
+    if clean(data.follow_up) and not data.follow_up_due:
+        # Follow-ups are listed by their date (start page, open follow-ups): without one it
+        # would be stored but never shown again.
+        raise NetworkError("Kies vóór wanneer het opgevolgd moet worden.", "follow_up_due")
     if interaction is None:
         interaction = Interaction(owner_id=actor_id)
         db.session.add(interaction)
