@@ -11,6 +11,24 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
+  // Wide tables scroll sideways in their own box (on a phone), and a box that scrolls can be
+  // reached and scrolled with the keyboard, named after its table's caption.
+  document.querySelectorAll("table.table").forEach(function (table) {
+    var box = table.parentElement;
+    if (!box.classList.contains("table-wrap")) {
+      box = document.createElement("div");
+      box.className = "table-wrap";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    }
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+      var caption = table.querySelector("caption");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "Tabel" + (caption ? ": " + caption.textContent.trim() : ""));
+    }
+  });
+
   // Print buttons: <button data-print>.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

@@ -100,3 +100,36 @@ def test_admin_form_error_state_and_keyboard(app, live_server, page):
     assert page.evaluate("document.activeElement.textContent") == "Naar de inhoud"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "inhoud"
+
+
+def test_every_page_fits_a_phone_screen(app, live_server, page):
+    """At 390 px wide no page scrolls sideways: wide tables scroll in their own box, which the
+    keyboard can reach (axe: scrollable-region-focusable)."""
+    with app.app_context():
+        world = build_world()
+        email = make_user("specialist").email
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, live_server, email)
+    problems: list[str] = []
+    visited = 0
+    for _endpoint, allowed, url in _pages(app, world):
+        if "specialist" not in allowed:
+            continue
+        try:
+            response = page.goto(live_server + url)
+        except PlaywrightError as exc:
+            if "Download is starting" in str(exc):
+                continue
+            raise
+        if response is None or response.status != 200 or \
+                response.headers.get("content-type", "").split(";")[0] != "text/html":
+            continue
+        visited += 1
+        width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        if width[0] > width[1] + 1:
+            problems.append(f"{url}: {width[0]} px wide on a {width[1]} px screen")
+        for line in serious_violations(page):
+            problems.append(f"{url}: {line}")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert visited >= 40
+    assert not problems, "\n".join(problems)
