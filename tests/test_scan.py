@@ -28,7 +28,7 @@ from crm.audit import AuditEntry
 from crm.db import utcnow
 from crm.errors import StaleRecord
 from crm.network.models import Partner
-from crm.web import nl_date
+from crm.web import local_today, nl_date
 
 INVALID_TEXT = "Deze link werkt niet (meer)"
 
@@ -71,7 +71,7 @@ def _make_round(db, partners, may_see, days, title):
         db.session.add(partner)
         db.session.flush()
         ids.append(partner.id)
-    today = services.today()
+    today = local_today()
     round_ = services.create_round(title, "Waarom: we willen leren.", ids, today,
                                    today + timedelta(days=days), may_see, None)
     info = RoundInfo(round_.id, [p.id for p in round_.parties], ids,
@@ -177,7 +177,7 @@ def test_create_round_adds_library_and_partners(app, client, login_as):
     partner_id = _partner_id(app, "Basisschool De Regenboog")
     login_as("specialist")
     with store(app):
-        today = services.today()
+        today = local_today()
     response = client.post("/samenwerken/scan/nieuw", data={
         "title": "Scan school", "partner_ids": [str(partner_id)], "opens_on": today.isoformat(),
         "closes_on": (today + timedelta(days=10)).isoformat(), "partners_may_see_results": "y",
@@ -201,7 +201,7 @@ def test_create_round_bad_input(app, client, login_as, data, message):
     partner_id = _partner_id(app, "Welzijn")
     login_as("specialist")
     with store(app):
-        today = services.today()
+        today = local_today()
     form = {"title": "Scan", "partner_ids": [str(partner_id)], "opens_on": today.isoformat(),
             "closes_on": (today + timedelta(days=3)).isoformat()}
     form.update(data)
@@ -317,7 +317,8 @@ def test_invite_shows_link_once_and_stores_only_the_hash(app, client, login_as):
                                  "email": "els@jgz.example", "nonce": _nonce(form.get_data(as_text=True))})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "Je ziet deze link maar één keer" in html
+    assert "Je ziet deze link maar één keer" not in html
+    assert "De link wordt niet bewaard" in html and "Kopieer hem nu" in html
     assert "mailto:els%40jgz.example?subject=" in html
     assert "tot%20en%20met%20" + quote(nl_date(info.closes_on)) in html  # "3 december 2026"
     token = _link(response)
@@ -400,6 +401,74 @@ def test_new_link_posted_twice_keeps_the_copied_link_working(app, client, login_
         assert db.session.get(ScanInvitation, invitation_id).generation == 2
 
 
+def test_an_edited_invite_form_posted_again_invites_nobody_by_mistake(app, client, login_as):
+    """A back-navigated copy of the form, edited for someone else, must not show the first
+    person's link as if it were the second's."""
+    info = make_round(app)
+    login_as("specialist")
+    url = f"/samenwerken/scan/{info.id}/uitnodigen"
+    nonce = _nonce(client.get(url).get_data(as_text=True))
+    data = {"party_id": str(info.parties[1]), "person_name": "Els Verbeek", "nonce": nonce}
+    first = client.post(url, data=data)
+    assert first.status_code == 200
+    for changed in ({"person_name": "Bram Bos"}, {"party_id": str(info.parties[2])}):
+        response = client.post(url, data={**data, **changed})
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        assert invitations.FORM_REUSED in html and _link(first) not in html
+        fresh = _nonce(html)
+        assert invitations.valid_nonce(fresh) and fresh != nonce
+    with store(app) as db:
+        assert db.session.scalar(select(func.count()).select_from(ScanInvitation)) == 1
+    # The form as shown again (with its new value) invites the second person.
+    second = client.post(url, data={**data, "person_name": "Bram Bos", "nonce": fresh})
+    assert second.status_code == 200 and "Bram Bos" in second.get_data(as_text=True)
+    assert _link(second) != _link(first)
+    with store(app) as db:
+        names = set(db.session.scalars(select(ScanInvitation.person_name)))
+        assert names == {"Els Verbeek", "Bram Bos"}
+
+
+@pytest.mark.parametrize("used_by", ["partner", "revoke"])
+def test_a_reposted_form_does_not_show_a_link_that_no_longer_works(app, client, login_as, used_by):
+    info = make_round(app)
+    login_as("specialist")
+
+    def use(token, invitation_id):
+        if used_by == "partner":
+            partner_client(app, token)
+        else:
+            assert client.post(f"/samenwerken/scan/uitnodigingen/{invitation_id}/intrekken").status_code == 302
+
+    url = f"/samenwerken/scan/{info.id}/uitnodigen"
+    data = {"party_id": str(info.parties[1]), "person_name": "Els Verbeek",
+            "nonce": _nonce(client.get(url).get_data(as_text=True))}
+    token = _link(client.post(url, data=data))
+    with store(app) as db:
+        invitation_id = db.session.scalar(select(ScanInvitation.id))
+    use(token, invitation_id)
+    # A reload of the link page: the link is dead now, so it is not shown again.
+    response = client.post(url, data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert invitations.LINK_GONE in html and token not in html
+    assert invitations.valid_nonce(_nonce(html)) and _nonce(html) != data["nonce"]
+    # The same for the page of a new link.
+    resend_url = f"/samenwerken/scan/uitnodigingen/{invitation_id}/opnieuw"
+    resend_data = {"nonce": invitations.new_nonce()}
+    new_token = _link(client.post(resend_url, data=resend_data))
+    use(new_token, invitation_id)
+    response = client.post(resend_url, data=resend_data)
+    assert response.status_code == 302
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert invitations.LINK_GONE in html and new_token not in html
+    with store(app) as db:
+        assert db.session.scalar(select(func.count()).select_from(ScanInvitation)) == 1
+        invitation = db.session.get(ScanInvitation, invitation_id)
+        assert invitation.generation == 2
+        assert invitation.token_hash == hashlib.sha256(new_token.encode()).hexdigest()
+
+
 def test_opening_the_link_changes_nothing_until_the_button_is_pressed(app):
     """Mail scanners (Outlook Safe Links) open links first: a GET must not use the link up."""
     from tests.test_security import _row_counts
@@ -451,6 +520,60 @@ def test_token_is_swapped_for_a_session_and_dropped_from_the_url(app):
         entry = db.session.scalar(select(AuditEntry).where(
             AuditEntry.record_type == "crm_scan_invitation", AuditEntry.action == "update"))
         assert entry.actor_label == f"uitnodiging #{invitation_id}"
+
+
+def test_a_double_click_on_the_button_continues_instead_of_saying_the_link_is_used(app):
+    """The second click's request leaves before the first one's answer (with the session)
+    arrives; the browser drops that answer and shows the second one."""
+    info = make_round(app)
+    invitation_id, token = invite(app, info, 1)
+    url = f"/samenwerken/scan/uitnodiging/{token}"
+    name = app.config["SESSION_COOKIE_NAME"]
+    browser = app.test_client()
+    assert browser.get(url).status_code == 200
+    before = browser.get_cookie(name)
+    assert browser.post(url).status_code == 302  # the first click; its answer gets lost:
+    browser.set_cookie(before.key, before.value, domain=before.domain)
+    second = browser.post(url)
+    assert second.status_code == 302, second.get_data(as_text=True)[:300]
+    assert second.headers["Location"].endswith("/samenwerken/scan/deelnemen")
+    page = browser.get("/samenwerken/scan/deelnemen")
+    assert page.status_code == 200 and "Welkom, Piet Partner" in page.get_data(as_text=True)
+    # The browser did get the first answer: the second click just continues too.
+    again = browser.post(url)
+    assert again.status_code == 302 and again.headers["Location"].endswith("/samenwerken/scan/deelnemen")
+    # Another browser (it never opened the link's page) cannot ride along, not even now.
+    elsewhere = app.test_client()
+    response = elsewhere.post(url)
+    assert response.status_code == 404 and INVALID_TEXT in response.get_data(as_text=True)
+    # After a minute the copy of the old cookie is only a used link.
+    with store(app) as db:
+        invitation = db.session.get(ScanInvitation, invitation_id)
+        invitation.exchanged_at = utcnow() - timedelta(minutes=2)
+    late = app.test_client()
+    late.set_cookie(before.key, before.value, domain=before.domain)
+    response = late.post(url)
+    assert response.status_code == 404 and INVALID_TEXT in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("ended_by", ["revoke", "sign_off"])
+def test_a_late_second_click_does_not_undo_an_ended_session(app, ended_by):
+    info = make_round(app)
+    invitation_id, token = invite(app, info, 1)
+    url = f"/samenwerken/scan/uitnodiging/{token}"
+    browser = app.test_client()
+    assert browser.get(url).status_code == 200
+    before = browser.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert browser.post(url).status_code == 302
+    if ended_by == "revoke":
+        with store(app) as db:
+            invitations.revoke(db.session.get(ScanInvitation, invitation_id))
+    else:
+        assert browser.post("/samenwerken/scan/deelnemen/afsluiten").status_code == 200
+    browser.set_cookie(before.key, before.value, domain=before.domain)
+    response = browser.post(url)
+    assert response.status_code == 404 and INVALID_TEXT in response.get_data(as_text=True)
+    assert browser.get("/samenwerken/scan/deelnemen").status_code == 404
 
 
 def _bad_token_page(app, token, client=None):
@@ -618,8 +741,8 @@ def test_round_closed_meanwhile_keeps_the_draft(app):
     partner.post("/samenwerken/scan/deelnemen", data={f"s{first}": "2", "action": "draft"})
     with store(app) as db:
         stored = db.session.get(ScanRound, info.id)
-        stored.opens_on = services.today() - timedelta(days=5)
-        stored.closes_on = services.today() - timedelta(days=1)
+        stored.opens_on = local_today() - timedelta(days=5)
+        stored.closes_on = local_today() - timedelta(days=1)
     response = partner.post("/samenwerken/scan/deelnemen", data=full_answers(info, score="5"))
     assert response.status_code == 409
     assert "De scan is gesloten" in response.get_data(as_text=True)
@@ -867,7 +990,7 @@ def test_change_since_previous_round(app, client, login_as):
     first, _ = _answered_round(app)
     reveal(app, first.id)
     with store(app):
-        today = services.today()
+        today = local_today()
         second = services.create_round("Tweede", None, first.partner_ids, today, today + timedelta(days=20),
                                        True, None)
         invitation, _ = invitations.invite(second.parties[1], "Wim", None, None)

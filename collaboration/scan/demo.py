@@ -11,6 +11,7 @@ from collaboration.scan import answers, invitations, services
 from collaboration.scan.models import OPEN, ScanRound
 from crm.db import db, utcnow
 from crm.network.models import Partner
+from crm.web import local_today
 
 DEMO_PARTNERS = (
     ("Consultatiebureau Rivierstad (JGZ)", "consultatiebureau"),
@@ -76,7 +77,7 @@ def seed_demo() -> None:
     duo_id = duo.id if duo else None
     partners = [_partner(name, kind) for name, kind in DEMO_PARTNERS]
     ids = [p.id for p in partners]
-    today = services.today()
+    today = local_today()
 
     # A round held last spring: closed and shared.
     done = services.create_round(

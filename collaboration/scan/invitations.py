@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -64,6 +64,13 @@ def token_from_nonce(nonce: str) -> str:
 
 
 FORM_INCOMPLETE = "Het formulier is niet compleet. Laad de pagina opnieuw en probeer het nog eens."
+#: The invitation form was sent before for another person or party (a copy of the page
+#: from the browser's history, edited): that person is invited, this one not yet.
+FORM_REUSED = ("Met dit formulier is eerder al iemand anders uitgenodigd. Controleer de gegevens "
+               "en klik nog een keer op de knop om deze persoon uit te nodigen.")
+#: The same form again, but its link was used or revoked since: showing it would not help.
+LINK_GONE = ("Deze link is inmiddels gebruikt of ingetrokken en werkt niet meer. "
+             "Maak zo nodig een nieuwe link op de pagina van de ronde.")
 
 
 def _token_for(nonce: str | None) -> tuple[str, str]:
@@ -75,6 +82,13 @@ def _token_for(nonce: str | None) -> tuple[str, str]:
     return token, hash_token(token)
 
 
+def _link_works(invitation: ScanInvitation, now: datetime | None = None) -> bool:
+    """The invitation's current link can still be used (not used, revoked or expired)."""
+    if invitation.exchanged_at or invitation.revoked_at:
+        return False
+    return (now or utcnow()) < _aware(invitation.expires_at)
+
+
 def invitation_by_hash(digest: str) -> ScanInvitation | None:
     return db.session.scalar(select(ScanInvitation).where(ScanInvitation.token_hash == digest))
 
@@ -84,7 +98,9 @@ def invite(party: ScanParty, person_name: str, email: str | None, user_id: int |
     """A personal invitation; returns it with the token (shown on the link page, never stored).
 
     With the form's ``nonce``, the same form posted again returns the invitation it made
-    the first time, with the same token: one invitation, one working link.
+    the first time, with the same token: one invitation, one working link. The form posted
+    again for another person or party is refused (``FORM_REUSED``): the view gives it a new
+    nonce, so the next try invites that person.
     """
     round_ = party.round
     token, digest = _token_for(nonce)
@@ -92,6 +108,10 @@ def invite(party: ScanParty, person_name: str, email: str | None, user_id: int |
     if existing is not None:
         if existing.party.round_id != round_.id:
             raise ScanError(FORM_INCOMPLETE)
+        if existing.party_id != party.id or existing.person_name != person_name.strip():
+            raise ScanError(FORM_REUSED)
+        if not _link_works(existing):
+            raise ScanError(LINK_GONE)
         return existing, token
     if is_closed(round_):
         raise ScanError("Deze ronde is gesloten. Nieuwe uitnodigingen kunnen niet meer.")
@@ -112,10 +132,13 @@ def resend(invitation: ScanInvitation, nonce: str | None = None) -> str:
     """A new link for the same person: the old link and any session of it stop working.
 
     With the form's ``nonce``, the same form posted again changes nothing and returns the
-    same token: the link that was just copied keeps working.
+    same token: the link that was just copied keeps working. Once that link was used or
+    revoked, the form posted again is refused (``LINK_GONE``) instead of showing a dead link.
     """
     token, digest = _token_for(nonce)
     if invitation.token_hash == digest:
+        if not _link_works(invitation):
+            raise ScanError(LINK_GONE)
         return token
     round_ = invitation.party.round
     if not can_resend(invitation):
@@ -164,13 +187,8 @@ def find_by_token(token: str, now: datetime | None = None) -> ScanInvitation | N
     malformed, unknown, revoked, expired or already used."""
     if not isinstance(token, str) or not TOKEN_RE.match(token):
         return None
-    now = now or utcnow()
-    invitation = db.session.scalar(
-        select(ScanInvitation).where(ScanInvitation.token_hash == hash_token(token))
-    )
-    if invitation is None or invitation.revoked_at or invitation.exchanged_at:
-        return None
-    if now >= _aware(invitation.expires_at):
+    invitation = invitation_by_hash(hash_token(token))
+    if invitation is None or not _link_works(invitation, now):
         return None
     return invitation
 
@@ -183,10 +201,36 @@ def mark_exchanged(invitation: ScanInvitation, now: datetime | None = None) -> N
     db.session.flush()
 
 
-def exchange_token(token: str, now: datetime | None = None) -> ScanInvitation | None:
-    invitation = find_by_token(token, now)
-    if invitation is not None:
-        mark_exchanged(invitation, now)
+#: How long after its link was used a second press of "Begin met de scan" still continues.
+DOUBLE_CLICK = timedelta(minutes=1)
+
+
+def opened_mark(invitation: ScanInvitation) -> list:
+    """What the page with the button keeps in the browser's session: the link's hash and the
+    session generation. Both presses of a double click carry it (see ``just_exchanged``)."""
+    return [invitation.token_hash, invitation.generation]
+
+
+def just_exchanged(token: str, mark, now: datetime | None = None) -> ScanInvitation | None:
+    """The invitation whose link was used less than ``DOUBLE_CLICK`` ago by a browser that
+    showed its button page, carrying that page's ``mark``: the second press of a double click,
+    whose first answer (with the session) the browser dropped. None otherwise, and also after
+    a revoke, a new link or a sign-off (the generation moved on)."""
+    if not isinstance(token, str) or not TOKEN_RE.match(token):
+        return None
+    digest = hash_token(token)
+    if not isinstance(mark, list) or len(mark) != 2 or not hmac.compare_digest(str(mark[0]), digest):
+        return None
+    invitation = invitation_by_hash(digest)
+    if invitation is None or invitation.revoked_at or not invitation.exchanged_at:
+        return None
+    if invitation.generation != mark[1]:
+        return None
+    now = now or utcnow()
+    if now >= _aware(invitation.expires_at):
+        return None
+    if not timedelta(0) <= now - _aware(invitation.exchanged_at) < DOUBLE_CLICK:
+        return None
     return invitation
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import yaml
 from flask import current_app
@@ -31,6 +30,7 @@ from collaboration.scan.models import (
 from crm.db import db, utcnow
 from crm.errors import RuleError, StaleRecord, check_version
 from crm.network.models import Partner
+from crm.web import local_today, local_tz
 
 QUESTIONNAIRE_FILE = Path(__file__).resolve().parent / "questionnaire.yaml"
 __all__ = ["ScanClosed", "ScanError", "check_version"]
@@ -45,21 +45,17 @@ class ScanClosed(ScanError):
 
 
 # -- time ------------------------------------------------------------------------
-def _tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("CRM_TIMEZONE", "Europe/Amsterdam"))
-
-
-def today() -> date:
-    return utcnow().astimezone(_tz()).date()
+#: Kept for ``tests/fixtures/world_scan.py``; new code uses ``crm.web.local_today``.
+today = local_today
 
 
 def closes_at(round_: ScanRound) -> datetime:
     """A round closes at the end of its closing day, Dutch time."""
-    return datetime.combine(round_.closes_on + timedelta(days=1), time(0), tzinfo=_tz())
+    return datetime.combine(round_.closes_on + timedelta(days=1), time(0), tzinfo=local_tz())
 
 
 def opens_at(round_: ScanRound) -> datetime:
-    return datetime.combine(round_.opens_on, time(0), tzinfo=_tz())
+    return datetime.combine(round_.opens_on, time(0), tzinfo=local_tz())
 
 
 def is_closed(round_: ScanRound, now: datetime | None = None) -> bool:
@@ -170,7 +166,7 @@ MAX_DAYS_AHEAD = 2 * 366
 def _check_dates(opens_on: date, closes_on: date) -> None:
     if closes_on < opens_on:
         raise ScanError("Kies een sluitingsdatum op of na de openingsdatum.", "closes_on")
-    if closes_on > today() + timedelta(days=MAX_DAYS_AHEAD):
+    if closes_on > local_today() + timedelta(days=MAX_DAYS_AHEAD):
         raise ScanError("Kies een sluitingsdatum binnen twee jaar.", "closes_on")
     if opens_on.year < 2000:
         raise ScanError("Kies een openingsdatum na het jaar 2000.", "opens_on")
@@ -185,7 +181,7 @@ def create_round(title: str, purpose: str | None, partner_ids: list[int], opens_
     if len(partners) != len(partner_ids):
         raise ScanError("Een van de gekozen partners bestaat niet meer.", "partner_ids")
     _check_dates(opens_on, closes_on)
-    if closes_on < today():
+    if closes_on < local_today():
         raise ScanError("De sluitingsdatum ligt in het verleden.", "closes_on")
     round_ = ScanRound(
         title=title.strip(), purpose=(purpose or "").strip() or None,

@@ -167,6 +167,9 @@ def scan_invite(round_id: int):
         if ok:
             invitation, token = invited
             return _link_page(invitation, token, resent=False)
+        # Refused: if this nonce made an invitation before (for someone else, or its link is
+        # used up), the next try must make a new one.
+        form.nonce.raw_data, form.nonce.data = None, invitations.new_nonce()
     return render_form("collaboration/scan/invite.html", form, round=round_, closed=False)
 
 
