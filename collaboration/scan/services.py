@@ -45,8 +45,6 @@ class ScanClosed(ScanError):
 
 
 # -- time ------------------------------------------------------------------------
-#: Kept for ``tests/fixtures/world_scan.py``; new code uses ``crm.web.local_today``.
-today = local_today
 
 
 def closes_at(round_: ScanRound) -> datetime:
