@@ -34,7 +34,7 @@ DEFAULT_CRITERIA = (
     ("realiseerbaarheid", "Is er genoeg tijd bij ons en bij de partner?"),
     ("realiseerbaarheid", "Is er geld of budget voor de samenwerking?"),
     ("realiseerbaarheid", "Zijn er mensen die het gaan doen, met de juiste deskundigheid?"),
-    ("realiseerbaarheid", "Is er commitment van de leiding, bij ons en bij de partner?"),
+    ("realiseerbaarheid", "Staat de leiding erachter, bij ons en bij de partner?"),
 )
 
 #: The partner status a decision leads to when the user confirms.

@@ -57,7 +57,10 @@ class AuditEntry(Base):
 
     @property
     def record_label(self) -> str:
-        """The Dutch name of the kind of record ('verwijzing'), not its table name."""
+        """The Dutch name of the kind of record ('verwijzing'), not its table name; a refused
+        request names the page it asked for."""
+        if self.action == "forbidden":
+            return "een pagina zonder toegang"
         return record_labels().get(self.record_type, self.record_type or "")
 
 

@@ -12,7 +12,7 @@ from crm.guide import Phase, Theme
 from crm.network import search_index
 
 PARTNER_STATUSES = (
-    ("prospect", "Prospect"),
+    ("prospect", "Mogelijke partner"),
     ("verkennend", "Verkennend"),
     ("actief", "Actief"),
     ("gepauzeerd", "Gepauzeerd"),

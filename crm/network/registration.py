@@ -43,7 +43,7 @@ POLICY_DOMAINS = (
 )
 INTERACTION_KINDS = (
     ("telefoon", "Telefoon"),
-    ("face-to-face", "Face-to-face"),
+    ("face-to-face", "Persoonlijk gesprek"),
     ("e-mail", "E-mail"),
     ("bijeenkomst", "Bijeenkomst"),
     ("netwerkborrel", "Netwerkborrel"),
