@@ -60,6 +60,17 @@ def dutch_translations():
     return _PlainDutch(get_translations(BaseForm.Meta.locales))
 
 
+def _date_fields(form):
+    """Every date field of a form, also those in its lists of rows (FieldList, FormField)."""
+    for field in form:
+        if isinstance(field, DateField):
+            yield field
+        elif isinstance(field, FieldList):
+            yield from _date_fields(field.entries)  # rows: FormFields, or plain fields
+        elif isinstance(field, FormField):
+            yield from _date_fields(field.form)
+
+
 class BaseForm(FlaskForm):
     """Every form of the plugin: Dutch messages from WTForms' own translations, and text
     cleaned of control characters (PostgreSQL refuses NUL) and outer spaces.
@@ -87,8 +98,8 @@ class BaseForm(FlaskForm):
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
-        for field in self:
-            if isinstance(field, DateField) and isinstance(field.data, date) and not field.errors \
+        for field in _date_fields(self):
+            if isinstance(field.data, date) and not field.errors \
                     and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
                 field.errors = [*field.errors, f"Deze datum klopt niet. Kies een datum tussen "
                                 f"{FIRST_YEAR} en {LAST_YEAR}."]

@@ -648,3 +648,13 @@ def test_an_answer_without_its_question_is_not_dropped_silently(app, client, spe
     assert r.status_code == 422 and "Er staat een antwoord zonder vraag" in text(r)
     assert "Ons antwoord staat hier" in text(r)  # what was typed is still there
     assert count(app, Meeting) == before
+
+
+def test_a_date_in_a_row_of_the_fundament_checklist_must_be_plausible(app, client, specialist,
+                                                                      lobby_world):
+    mid = lobby_world["municipality_id"]
+    version = get(app, Municipality, mid).version
+    r = client.post(f"/profilering/gemeenten/{mid}/fundament", data={
+        "version": version, "quickscan-done": "y", "quickscan-done_on": "0001-01-01"})
+    assert r.status_code == 422 and "Kies een datum tussen 1900 en 2100." in text(r)
+    assert get(app, Municipality, mid).version == version  # nothing stored
