@@ -18,7 +18,7 @@ from crm.network.models import PARTNER_STATUSES, WARMTH, Affiliation, Contact, P
 from crm.network.moments import interaction_query
 from crm.permissions import staff_only
 from crm.registry import current_registry
-from crm.web import add_form_error, page_number, render_form, save_form
+from crm.web import page_number, render_form, save_form
 
 PER_PAGE = 25
 
@@ -122,18 +122,20 @@ def _partner_data(form: PartnerForm) -> services.PartnerData:
 
 
 def _save(form, save, success: str, target):
-    """Shared tail of the edit views: save, commit once, or show the problem at the field."""
-    try:
-        record = save()
-    except services.StaleRecord as exc:
-        db.session.rollback()
-        add_form_error(form, None, str(exc))
-        return None, exc.current
-    except services.NetworkError as exc:
-        db.session.rollback()
-        add_form_error(form, exc.field, str(exc))
-        return None, None
-    db.session.commit()
+    """Shared tail of the edit views: ``crm.web.save_form``, and on a lost update also what
+    is stored now, to show beside the form."""
+    current: dict = {}
+
+    def action():
+        try:
+            return save()
+        except services.StaleRecord as exc:
+            current.update(exc.current)
+            raise
+
+    record, ok = save_form(form, action)
+    if not ok:
+        return None, current or None
     flash(success, "success")
     return redirect(target(record)), None
 
