@@ -185,10 +185,10 @@ def partner_dependents(partner: Partner) -> list[tuple[str, int]]:
     without anyone having to remember it. A link table (contact moments, agreements,
     calendar moments) is named after the record on its other side.
     """
+    from crm.audit import record_labels
     from crm.db import Base
 
-    labels = {m.local_table.name: getattr(m.class_, "label_nl", m.local_table.name)
-              for m in Base.registry.mappers}
+    labels = record_labels()
     found: dict[str, int] = {}
     for table in Base.metadata.sorted_tables:
         if table.name in PARTNER_OWN_TABLES | PARTNER_DERIVED_TABLES:
