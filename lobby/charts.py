@@ -17,7 +17,7 @@ def referral_chart_svg(counts: list[tuple[int, int, int]]) -> bytes:
 
 #: The size the brief prints it at (``.brief-chart`` is 80 mm wide on paper), so the
 #: 7-point labels stay 7 points instead of being scaled down to half.
-SIZE_INCHES = (3.3, 1.7)
+SIZE_INCHES = (3.3, 1.5)
 
 
 def _draw(counts: list[tuple[int, int, int]]):
