@@ -12,6 +12,11 @@ def _colour(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
+def _hatch(i: int) -> str | None:
+    """A colour used a second time (more purposes than colours) gets stripes."""
+    return "xx" if i >= len(PALETTE) else None
+
+
 def _empty(ax) -> None:
     ax.text(0.5, 0.5, "Geen verwijzingen in deze periode", ha="center", va="center",
             transform=ax.transAxes)
@@ -31,7 +36,8 @@ def _by_month(stats: Stats):
     bottom = [0] * len(stats.months)
     for i, (code, label) in enumerate(stats.purposes):
         values = [stats.by_month_purpose.get(m, {}).get(code, 0) for m in stats.months]
-        ax.bar(labels, values, bottom=bottom, label=label, color=_colour(i))
+        ax.bar(labels, values, bottom=bottom, label=label, color=_colour(i), hatch=_hatch(i),
+               edgecolor="white" if _hatch(i) else None)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_ylabel("Aantal")
     ax.tick_params(axis="x", labelrotation=45)
