@@ -2,7 +2,7 @@
 samenwerkingsafspraken and the samenwerkingsscan."""
 
 from crm import roles
-from crm.registry import MenuItem, Registry
+from crm.registry import MenuItem, PartnerLink, Registry
 
 URL_PREFIX = "/samenwerken"
 MODEL_MODULES = ("collaboration.models", "collaboration.scan.models")
@@ -22,6 +22,9 @@ def register(registry: Registry) -> None:
     import collaboration.scan
     from collaboration.setup import register_instruments
 
+    registry.add_partner_link(PartnerLink(
+        "Samenwerken: afwegingstabel, krachtenanalyses, afspraken en aanhaakmomenten",
+        "collaboration.partner_overview"))
     registry.add_menu_item(
         MenuItem("collaboration.index", "Samenwerken", roles.STAFF, order=30,
                  active_prefix="collaboration.")

@@ -62,6 +62,15 @@ class Instrument:
 
 
 @dataclass(frozen=True)
+class PartnerLink:
+    """A page of another package about one partner, linked from the partner's page.
+    ``endpoint`` takes ``partner_id``; the link shows only to roles that may open it."""
+
+    label: str
+    endpoint: str
+
+
+@dataclass(frozen=True)
 class RecordRef:
     """One record listed on a phase page: its label, where it lives, when it was made."""
 
@@ -159,6 +168,7 @@ class Registry:
     personal_texts: list[PersonalText] = field(default_factory=list)
     settings: dict[str, Setting] = field(default_factory=dict)
     figures: dict[str, Figures] = field(default_factory=dict)
+    partner_links: list[PartnerLink] = field(default_factory=list)
 
     def add_menu_item(self, item: MenuItem) -> None:
         self.menu.append(item)
@@ -171,6 +181,9 @@ class Registry:
 
     def add_phase_records(self, source: PhaseRecords) -> None:
         self.phase_records.append(source)
+
+    def add_partner_link(self, link: PartnerLink) -> None:
+        self.partner_links.append(link)
 
     def add_demo_seeder(self, seeder: Callable[[], None]) -> None:
         """A function that adds the package's demo data; runs after the core demo data."""

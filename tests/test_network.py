@@ -511,3 +511,12 @@ def test_a_follow_up_needs_a_date_or_it_would_never_show_again(app, client, logi
     assert r.status_code == 422
     assert "Kies vóór wanneer het opgevolgd moet worden." in r.get_data(as_text=True)
     assert count(app, Interaction) == 0
+
+
+def test_partner_page_links_to_the_collaboration_with_that_partner_and_back(app, client, login_as, world):
+    login_as("specialist")
+    pid = world["partner_id"]
+    page = client.get(f"/partners/{pid}").get_data(as_text=True)
+    assert f'href="/samenwerken/partners/{pid}"' in page
+    overview = client.get(f"/samenwerken/partners/{pid}").get_data(as_text=True)
+    assert f'href="/partners/{pid}"' in overview

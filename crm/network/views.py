@@ -16,7 +16,7 @@ from crm.network import services
 from crm.network.forms import AffiliationForm, ContactForm, DeleteForm, PartnerForm, date_error_messages
 from crm.network.models import PARTNER_STATUSES, WARMTH, Affiliation, Contact, Partner
 from crm.network.moments import interaction_query
-from crm.permissions import staff_only
+from crm.permissions import may_open, staff_only
 from crm.registry import current_registry
 from crm.web import page_number, render_form, save_form
 
@@ -167,8 +167,10 @@ def partner_detail(partner_id: int):
     if partner is None:
         abort(404)
     moments = db.session.scalars(interaction_query(partner_id=partner_id).limit(20)).all()
+    links = [(link.label, url_for(link.endpoint, partner_id=partner.id))
+             for link in current_registry().partner_links if may_open(link.endpoint)]
     return render_template("crm/network/partner_detail.html", partner=partner, moments=moments,
-                           labels=labels(), delete_form=DeleteForm(),
+                           labels=labels(), delete_form=DeleteForm(), links=links,
                            dependents=services.partner_dependents(partner))
 
 
