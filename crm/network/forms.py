@@ -177,7 +177,8 @@ class InteractionForm(VersionedForm):
                             validators=[required("de datum")])
     contact_ids = SelectMultipleField("Met wie (personen)", coerce=_record_id, validate_choice=False,
                                       widget=FastSelect(multiple=True),
-                                      description="Houd Ctrl of Cmd ingedrukt om er meer te kiezen.")
+                                      description="Meer dan één? Op een computer: houd Ctrl "
+                                                  "(Mac: Cmd) ingedrukt en klik.")
     partner_ids = SelectMultipleField("Met welke organisaties", coerce=_record_id, validate_choice=False,
                                       widget=FastSelect(multiple=True))
     library_people = StringField("Wie van de bibliotheek", validators=[optional(), max_length(200)])

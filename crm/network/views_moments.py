@@ -51,7 +51,9 @@ def _interaction_form(interaction: Interaction | None) -> InteractionForm:
     form.kind.choices = [("", "Kies de soort")] + choices("interaction_kinds")
     if interaction is not None and interaction.kind not in dict(form.kind.choices):
         form.kind.choices.append((interaction.kind, choice_label("interaction_kinds", interaction.kind)))
-    form.follow_up_owner_id.choices = [(0, "Ikzelf")] + _staff_choices()
+    me = current_account()
+    form.follow_up_owner_id.choices = [(0, "Ikzelf")] + [
+        (uid, name) for uid, name in _staff_choices() if me is None or uid != me.id]  # not twice
     if request.method == "GET":
         if interaction is not None:
             form.version.data = interaction.version
