@@ -154,7 +154,8 @@ def configure_templates(app: Flask) -> None:
         state = current_app.extensions["crm"]
         # Standalone, every page is the plugin's: also the 404 of an unknown address, which
         # belongs to no blueprint, keeps the menu and the way back.
-        if request.blueprint not in state.blueprint_names and not state.standalone:
+        if request.blueprint not in state.blueprint_names and not state.standalone \
+                and not _under_prefix(state):
             return {}
         role = permissions.current_role()
         return {
@@ -239,11 +240,28 @@ def prepare_blueprint(blueprint) -> None:
         blueprint._crm_error_handlers = True
 
 
+def _under_prefix(state: CRMState) -> bool:
+    """Whether this request's address is under the plugin's prefix (in a host app)."""
+    prefix = state.url_prefix
+    return bool(prefix) and (request.path == prefix or request.path.startswith(prefix + "/"))
+
+
 def configure_errors(app: Flask, state: CRMState) -> None:
     """Standalone, the whole app gets the Dutch error pages (also for unknown URLs);
-    in a host only the plugin's blueprints have them (see ``prepare_blueprint``)."""
+    in a host only the plugin's blueprints have them (see ``prepare_blueprint``), and an
+    unknown address under the plugin's prefix gets the Dutch 404 as well."""
     if state.standalone:
         _install_error_handlers(app)
+    elif state.url_prefix:
+        hosts_own = app.error_handler_spec.get(None, {}).get(404, {})
+        previous = next(iter(hosts_own.values()), None)
+
+        def not_found(error):
+            if _under_prefix(state):
+                return render_error(error)
+            return previous(error) if previous else error  # the host's own 404, as before
+
+        app.register_error_handler(404, not_found)
 
 
 def register_cli(app: Flask) -> None:

@@ -174,3 +174,13 @@ def test_the_plugin_checks_csrf_whatever_the_host_set_for_its_own_forms(tmp_path
     with app.app_context():
         host_db.engine.dispose()
         app.extensions["crm"].db.engine.dispose()
+
+
+def test_unknown_address_under_the_prefix_gets_the_dutch_page_and_the_host_keeps_its_own(host):
+    client = host.test_client()
+    client.get("/login?id=1")
+    response = client.get("/gezinsaanpak/bestaat-niet")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and "Pagina niet gevonden" in page and "Naar de startpagina" in page
+    response = client.get("/bestaat-niet")
+    assert response.status_code == 404 and "Pagina niet gevonden" not in response.get_data(as_text=True)
