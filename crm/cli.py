@@ -162,11 +162,23 @@ def restore_command(source: str, yes: bool):
 @crm_cli.command("check-db")
 @with_appcontext
 def check_db_command():
-    """Toon de SQLite-instellingen van een verbinding (WAL, busy timeout, foreign keys)."""
+    """Toon hoe de database is ingesteld: bij SQLite WAL, busy timeout en foreign keys; bij
+    PostgreSQL de versie en de zoekuitbreiding pg_trgm. Ook de versie van het schema."""
+    from sqlalchemy import inspect
+
     engine = current_app.extensions["crm"].db.engine
-    if engine.dialect.name != "sqlite":
-        click.echo(f"Database: {engine.dialect.name}")
-        return
+    click.echo(f"Database: {engine.dialect.name}")
     with engine.connect() as conn:
-        for pragma in ("journal_mode", "busy_timeout", "foreign_keys"):
-            click.echo(f"{pragma}={conn.exec_driver_sql(f'PRAGMA {pragma}').scalar()}")
+        if engine.dialect.name == "sqlite":
+            for pragma in ("journal_mode", "busy_timeout", "foreign_keys"):
+                click.echo(f"{pragma}={conn.exec_driver_sql(f'PRAGMA {pragma}').scalar()}")
+        elif engine.dialect.name == "postgresql":
+            click.echo(f"server_version={conn.exec_driver_sql('SHOW server_version').scalar()}")
+            trgm = conn.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").scalar()
+            click.echo("pg_trgm=aan" if trgm else "pg_trgm=ontbreekt: zoeken in contactmomenten is traag "
+                       "(flask crm upgrade of db upgrade zet het aan)")
+        if inspect(conn).has_table("crm_alembic_version"):
+            revision = conn.exec_driver_sql("SELECT version_num FROM crm_alembic_version").scalar()
+            click.echo(f"schema={revision}")
+        else:
+            click.echo("schema=onbekend: voer 'flask --app wsgi db upgrade' uit")

@@ -126,3 +126,18 @@ def test_backup_and_restore_refuse_plainly(tmp_path):
     result = runner.invoke(args=["crm", "restore", "--yes", str(junk)])
     assert result.exit_code == 1 and "geen gave back-up" in result.output
     dispose(app)
+
+
+def test_check_db_says_how_the_database_is_set_up(app):
+    result = app.test_cli_runner().invoke(args=["crm", "check-db"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    with app.app_context():
+        dialect = app.extensions["crm"].db.engine.dialect.name
+    assert lines[0] == f"Database: {dialect}"
+    if dialect == "sqlite":
+        assert "journal_mode=wal" in lines and "foreign_keys=1" in lines
+    else:
+        assert any(line.startswith("server_version=") for line in lines)
+        assert any(line.startswith("pg_trgm=") for line in lines)
+    assert any(line.startswith("schema=") for line in lines)
