@@ -131,6 +131,10 @@ class Figures:
     monthly: Callable[[Any, int], dict[tuple[int, int], int]]
 
 
+#: How long a record's title on the AVG page may be.
+TITLE_LENGTH = 80
+
+
 @dataclass(frozen=True)
 class PersonalText:
     """Columns of a package's model that may name a person (AVG, QUALITY.md 17).
@@ -140,20 +144,31 @@ class PersonalText:
     ``fields`` is cleaned in every text value it holds (its keys and shape stay). A field
     called ``email`` or ``phone`` that holds exactly the person's address or number is
     cleared. ``label`` names the record type in Dutch; ``title`` is the attribute shown as
-    the record's title, or a function of the record; ``url`` (optional) gives the page
-    where a specialist can check the record.
+    the record's title, or a function of the record (without one: "nr." and the id);
+    ``url`` (optional) gives the page where a specialist can check the record. A long
+    title is shortened.
     """
 
     model: Any
     fields: tuple[str, ...]
     label: str
-    title: str | Callable[[Any], str] = "id"
+    title: str | Callable[[Any], str] | None = None
     url: Callable[[Any], str] | None = None
 
     def title_of(self, record) -> str:
         if callable(self.title):
-            return str(self.title(record))
-        return str(getattr(record, self.title, record.id))
+            title = self.title(record)
+        else:
+            title = getattr(record, self.title, None) if self.title else None
+        return shorten(str(title)) if title not in (None, "") else f"nr. {record.id}"
+
+
+def shorten(text: str, length: int = TITLE_LENGTH) -> str:
+    """The text on one line, cut at a word with "…" when longer than ``length``."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0].rstrip(" ,.;:") + " …"
 
 
 @dataclass
@@ -221,7 +236,8 @@ class Registry:
         ``info={"personal": True}`` (a short name field such as an owner's name, or a JSON
         column holding notes). ``also`` adds columns by model class name, for a package
         that declares them here instead of on the column; ``titles`` and ``urls`` (by
-        class name) say how to show and link a record on the person's AVG page. A name in
+        class name) say how to show and link a record on the person's AVG page; without a
+        title, the first of title, name, text, label or description is used. A name in
         ``also`` that does not exist stops the app at start-up.
         """
         from sqlalchemy import String, Text
@@ -245,7 +261,7 @@ class Registry:
                     fields.append(extra)
             if fields:
                 title = titles.get(cls.__name__) or next(
-                    (f for f in ("title", "name", "text") if hasattr(cls, f)), "id")
+                    (f for f in ("title", "name", "text", "label", "description") if hasattr(cls, f)), None)
                 label = getattr(cls, "label_nl", cls.__name__)
                 self.add_personal_text(PersonalText(cls, tuple(fields), label, title, urls.get(cls.__name__)))
         if also:

@@ -54,6 +54,16 @@ PERSONAL_TEXT_URLS = {
 }
 
 
+#: How a record that may name a person is titled on the AVG page (instead of its number).
+PERSONAL_TEXT_TITLES = {
+    "MeetingAgreement": lambda r: r.description,
+    "PlanAction": lambda r: r.description,
+    "LobbyPlan": lambda r: f"Lobbyplan {r.municipality.name}",
+    "KeyFigure": lambda r: f"{r.label} ({r.municipality.name})",
+    "Evaluation": lambda r: f"Evaluatie {r.municipality.name} {r.evaluated_on:%d-%m-%Y}",
+}
+
+
 def make_blueprint():
     from lobby.views import bp
 
@@ -100,6 +110,7 @@ def register(registry: Registry) -> None:
         "lobby",
         also={"MeetingAgreement": ("owner_name",), "PlanAction": ("owner",), "Meeting": ("questions",),
               "Municipality": ("fundament",), "LobbyPlan": ("items",)},
+        titles=PERSONAL_TEXT_TITLES,
         urls=PERSONAL_TEXT_URLS,
     )
     for key, label, endpoint, phase in INSTRUMENTS:

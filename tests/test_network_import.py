@@ -6,6 +6,7 @@ import io
 import os
 import re
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -253,9 +254,111 @@ def test_parked_file_goes_when_used_cancelled_or_old(app, client, login_as, tmp_
     fresh = parking.park(str(tmp_path), "organisaties", table, 1, now=now)
     assert not (tmp_path / f"{older}.json").exists()
     assert parking.unpark(str(tmp_path), fresh, 1, now=now) == ("organisaties", table)
+    assert list(tmp_path.iterdir()) == []  # used up by its confirmation
+    parking.park(str(tmp_path), "organisaties", table, 1, now=now)
     assert parking.purge_parked(str(tmp_path), now + parking.PARK_LIFETIME + timedelta(seconds=1)) == 1
     assert list(tmp_path.iterdir()) == []
     with app.app_context():
         line = parking.purge_parked_imports(now + timedelta(days=1))
     assert line.startswith("Importbestanden die niet zijn bevestigd")
     assert not any(os.scandir(folder))
+
+
+def test_a_stray_far_away_cell_does_not_make_the_file_endless(app, monkeypatch):
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    from crm.network import transfer
+
+    read, widths = [], []
+    iter_rows = ReadOnlyWorksheet.iter_rows
+
+    def counting(self, *args, **kwargs):
+        widths.append(kwargs.get("max_col"))
+        for row in iter_rows(self, *args, **kwargs):
+            read.append(len(row))
+            yield row
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "iter_rows", counting)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["naam", "soort"])
+    ws.append(["A", "welzijn"])
+    ws.append([None, None])
+    ws.append(["B", "ruimtevaart"])
+    ws["CV1000000"] = "verdwaald"  # column 100, a million rows down
+    ws["XFD3"] = "verdwaald"  # the last column Excel has
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    table = transfer.read_table(buffer.getvalue(), "lijst.xlsx", 10**6)
+    assert [n for n, _ in table.rows] == [2, 4]  # the spreadsheet's own row numbers
+    assert table.headers == ["naam", "soort"]
+    assert widths[-1] == 2 and max(read) <= transfer.MAX_COLUMNS  # only as wide as the header row
+    assert len(read) < 5 + 2 * transfer.MAX_EMPTY_RUN  # not a million empty rows
+    with app.app_context():
+        preview = transfer.check("organisaties", table, {"partner_kinds": [("welzijn", "Welzijn")]})
+    assert [r.number for r in preview.rows if r.errors] == [4]
+
+
+def test_xlsx_longer_than_the_limit_is_refused_without_reading_on(app, monkeypatch):
+    from crm.network import transfer
+
+    monkeypatch.setattr(transfer, "MAX_ROWS", 3)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["naam", "soort"])
+    for i in range(50):
+        ws.append([f"P{i}", "welzijn"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with pytest.raises(transfer.ImportFileError, match="meer dan 3 rijen"):
+        transfer.read_table(buffer.getvalue(), "lijst.xlsx", 10**6)
+
+
+def test_two_confirmations_at_once_import_the_file_once(app, client, login_as, tmp_path):
+    import threading
+
+    from crm.network import parking, transfer
+
+    table = transfer.Table(["naam", "soort"], [(2, {"naam": "A", "soort": "welzijn"})])
+    # both requests get past unpark before either has finished: only the first gets the file
+    token = parking.park(str(tmp_path), "organisaties", table, 1)
+    assert parking.unpark(str(tmp_path), token, 1) == ("organisaties", table)
+    assert parking.unpark(str(tmp_path), token, 1) is None
+    assert list(tmp_path.iterdir()) == []
+    # the same with eight requests in parallel
+    token = parking.park(str(tmp_path), "organisaties", table, 1)
+    barrier, results = threading.Barrier(8), []
+
+    def confirm():
+        barrier.wait()
+        results.append(parking.unpark(str(tmp_path), token, 1))
+
+    threads = [threading.Thread(target=confirm) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count(None) == 7 and list(tmp_path.iterdir()) == []
+    # someone else's confirmation leaves the file for its owner
+    token = parking.park(str(tmp_path), "organisaties", table, 1)
+    assert parking.unpark(str(tmp_path), token, 2) is None
+    assert parking.unpark(str(tmp_path), token, 1) == ("organisaties", table)
+    # through the app: the second click says the import was done
+    login_as("specialist")
+    html = upload(client, (HEADER + "B;welzijn;;;;;\n").encode(), "lijst.csv").get_data(as_text=True)
+    data = {"token": token_of(html), "kind": "organisaties"}
+    assert client.post("/import/bevestigen", data=data).status_code == 302
+    r = client.post("/import/bevestigen", data=data, follow_redirects=True)
+    assert "Deze import is verlopen of al gedaan" in r.get_data(as_text=True) and partners(app) == 1
+
+
+def test_a_claimed_file_left_behind_is_purged(tmp_path):
+    from datetime import timedelta
+
+    from crm.db import utcnow
+    from crm.network import parking
+
+    left = tmp_path / f"abc.1234{parking.CLAIMED}"
+    left.write_text("{}")
+    assert parking.purge_parked(str(tmp_path), utcnow() + parking.PARK_LIFETIME + timedelta(minutes=1)) == 1
+    assert not left.exists()

@@ -104,3 +104,18 @@ def test_the_app_declares_short_name_fields_and_the_guide_answers(app):
         fields = {s.model: s.fields for s in current_registry().personal_texts}
     assert "owner_name" in fields[MeetingAgreement]
     assert fields[PhaseProgress] == ("answer",) and fields[YearSnapshot] == ("data",)
+
+
+def test_a_personal_text_title_is_short_and_never_a_bare_number(app):
+    from types import SimpleNamespace
+
+    from crm.registry import PersonalText, current_registry
+
+    record = SimpleNamespace(id=7, description="Een heel lange afspraak " * 10, name="")
+    assert PersonalText(object, ("description",), "afspraak").title_of(record) == "nr. 7"
+    assert PersonalText(object, ("description",), "afspraak", "name").title_of(record) == "nr. 7"
+    title = PersonalText(object, ("description",), "afspraak", "description").title_of(record)
+    assert title == "Een heel lange afspraak Een heel lange afspraak Een heel lange afspraak Een …"
+    with app.app_context():
+        untitled = {s.model.__name__ for s in current_registry().personal_texts if s.title is None}
+    assert not {"MeetingAgreement", "LobbyPlan", "PlanAction", "KeyFigure", "Evaluation"} & untitled

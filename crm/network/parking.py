@@ -1,13 +1,14 @@
 """A checked import file, parked between its preview and the user's confirmation.
 
-The parked file holds personal data: it goes when it is used or cancelled, and any file
-older than ``PARK_LIFETIME`` goes on the next park and in the nightly purge
-(``purge_parked_imports``, registered by the network package).
+The parked file holds personal data: it goes when a confirmation takes it (only one can)
+or when it is cancelled, and any file older than ``PARK_LIFETIME`` goes on the next park
+and in the nightly purge (``purge_parked_imports``, registered by the network package).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,8 @@ from crm.network.transfer import Table
 
 #: How long a checked file waits for its confirmation; after that it is removed.
 PARK_LIFETIME = timedelta(hours=2)
+#: The ending of a file taken by a confirmation (left only if that request died halfway).
+CLAIMED = ".claimed"
 
 
 def park(folder: str, kind: str, table: Table, user_id: int | None, now: datetime | None = None) -> str:
@@ -38,34 +41,50 @@ def _parked_path(folder: str, token: str) -> Path | None:
 
 def unpark(folder: str, token: str, user_id: int | None,
            now: datetime | None = None) -> tuple[str, Table] | None:
-    """The parked file of this user, or None when it is gone, expired or someone else's."""
+    """The parked file of this user, used up: None when it is gone, expired, already
+    taken by another confirmation, or someone else's.
+
+    The file is claimed by renaming it, which only one request can do: two quick clicks on
+    "Bevestigen" cannot both import it, and a purge at the same moment is no error.
+    """
     from crm.db import utcnow
 
     path = _parked_path(folder, token)
-    if path is None or not path.exists():
+    if path is None:
         return None
-    if _expired(path, now or utcnow()):
-        path.unlink(missing_ok=True)
+    claimed = path.with_name(f"{token}.{secrets.token_hex(4)}{CLAIMED}")
+    try:
+        os.rename(path, claimed)
+    except FileNotFoundError:
         return None
-    data = json.loads(path.read_text())
-    if data.get("user") != user_id:
-        return None
-    return data["kind"], Table.from_json(data)
+    try:
+        if _expired(claimed, now or utcnow()):
+            return None
+        data = json.loads(claimed.read_text())
+        if data.get("user") != user_id:
+            os.rename(claimed, path)  # not theirs: put it back for its owner
+            return None
+        return data["kind"], Table.from_json(data)
+    finally:
+        claimed.unlink(missing_ok=True)
 
 
 def discard(folder: str, token: str, user_id: int | None = None, check_user: bool = False) -> bool:
-    """Remove a parked file (used or cancelled); with ``check_user`` only the user's own."""
+    """Remove a parked file (cancelled); with ``check_user`` only the user's own."""
     path = _parked_path(folder, token)
-    if path is None or not path.exists():
+    if path is None:
         return False
     if check_user:
         try:
             owner = json.loads(path.read_text()).get("user")
-        except ValueError:
+        except (OSError, ValueError):  # gone already, or not ours to read
             owner = None
         if owner != user_id:
             return False
-    path.unlink(missing_ok=True)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
     return True
 
 
@@ -81,7 +100,7 @@ def purge_parked(folder: str, now: datetime) -> int:
     if not path.is_dir():
         return 0
     removed = 0
-    for parked in path.glob("*.json"):
+    for parked in [*path.glob("*.json"), *path.glob(f"*{CLAIMED}")]:
         try:
             if _expired(parked, now):
                 parked.unlink()

@@ -5,7 +5,13 @@ exactly those and ``erase`` changes exactly those, so the two can never disagree
 matches the full name (any case, any spacing), the e-mail address and the phone number;
 records that only use the first name or the surname are listed as "mogelijk over deze
 persoon" for the specialist to check, and are not changed (a bare "de Vries" may be
-someone else).
+someone else). So a name of one word ("Anna", "Wethouder", "de Vries") is never changed
+in other records either: it only makes them "mogelijk".
+
+The database only narrows (exact patterns in SQL LIKE); the regular expressions decide.
+One query per kind of record reads ids and text only; only the records found become
+objects. For "mogelijk" it reads at most ``POSSIBLE_SCAN`` rows per kind of record: a
+first name like "Jan" is in every "januari".
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import JSON, Text, cast, func, or_, select
+from sqlalchemy import JSON, Text, case, cast, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.audit import AuditEntry, record_event
@@ -39,6 +45,11 @@ NAME_PARTICLES = {"van", "de", "der", "den", "het", "ten", "ter", "te", "in", "o
                   "le", "du", "da", "von", "dhr", "mw", "mevr", "mevrouw", "meneer", "heer", "dr", "mr", "ir",
                   "drs", "prof", "ing"}
 FIELD_LABELS = {"email": "het e-mailadres", "phone": "het telefoonnummer"}
+#: What may stand between the digits of a phone number in text ("06-12 34 56 78", "(010) 123.45.67").
+PHONE_SEPARATORS = " \t\n\r\xa0\u2009\u202f.()/-"
+#: Per kind of record: rows read for the "mogelijk" list, and records listed at most.
+POSSIBLE_SCAN = 500
+POSSIBLE_MAX = 50
 
 
 def _digits(text: str | None) -> str:
@@ -53,35 +64,53 @@ class Matcher:
         self.email = (contact.email or "").strip().lower() or None
         digits = _digits(contact.phone)
         self.phone = digits if len(digits) >= 6 else None
-        exact, self.exact_likes = [], []
-        if len(name) >= 3:
-            exact.append(r"(?<!\w)" + r"\s+".join(re.escape(t) for t in name.split()) + r"(?!\w)")
-            self.exact_likes.append(name.split())
+        tokens = name.split()
+        words = [t for t in tokens if t.lower().strip(".") not in NAME_PARTICLES]
+        # Only a name of two words or more is the person for sure; "Anna" or "de Vries" alone is not.
+        self.name = tokens if len(name) >= 3 and len(words) >= 2 else None
+        exact = []
+        if self.name:
+            exact.append(r"(?<!\w)" + r"\s+".join(re.escape(t) for t in self.name) + r"(?!\w)")
         if self.email:
             exact.append(r"(?<![\w.+-])" + re.escape(self.email) + r"(?![\w-])(?!\.\w)")
-            self.exact_likes.append([self.email])
         if self.phone:
-            exact.append(r"(?<!\d)" + r"[\s.()/-]*".join(self.phone) + r"(?!\d)")
-            self.exact_likes.append(list(self.phone))
+            exact.append(r"(?<!\d)" + f"[{re.escape(PHONE_SEPARATORS)}]*".join(self.phone) + r"(?!\d)")
         self.exact = re.compile("|".join(exact), re.IGNORECASE) if exact else None
-        words = [t for t in name.split() if len(t) >= 3 and t.lower().strip(".") not in NAME_PARTICLES]
-        words = sorted(set(words), key=str.lower) if len(name.split()) > 1 else []
-        alternatives = "|".join(map(re.escape, words))
-        self.possible = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if words else None
-        self.possible_likes = [[w] for w in words]
+        self.words = sorted({w for w in words if len(w) >= 3}, key=str.lower)
+        alternatives = "|".join(map(re.escape, self.words))
+        self.possible = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if self.words else None
 
-    # -- in the database: a wide first filter, the patterns above decide -----------------
+    # -- in the database: a first filter, the patterns above decide --------------------------
     def conditions(self, model, attrs) -> list:
+        """SQL conditions for the rows that may name the person exactly."""
+        conditions = []
+        for attr in attrs:
+            column = getattr(model, attr)
+            is_json = isinstance(column.type, JSON)
+            text = cast(column, Text) if is_json else column
+            if self.name:
+                conditions += _likes(func.lower(text), self.name, is_json)
+            if self.email:
+                conditions += _likes(func.lower(text), [self.email], is_json)
+            if self.phone:
+                separators = [*PHONE_SEPARATORS]
+                if is_json:  # JSON text holds a newline as "\n", a no-break space as "\u00a0"
+                    separators += [json.dumps(c)[1:-1] for c in PHONE_SEPARATORS if len(json.dumps(c)) > 3]
+                bare = text
+                for separator in separators:
+                    bare = func.replace(bare, separator, "")
+                conditions.append(bare.like(f"%{self.phone}%"))
+        return conditions
+
+    def possible_conditions(self, model, attrs) -> list:
+        """SQL conditions for the rows that may hold the first name or surname."""
         conditions = []
         for attr in attrs:
             column = getattr(model, attr)
             is_json = isinstance(column.type, JSON)
             text = func.lower(cast(column, Text) if is_json else column)
-            for tokens in self.exact_likes + self.possible_likes:
-                variants = {tuple(tokens)}
-                if is_json:  # JSON may store "ë" as "\u00eb"
-                    variants.add(tuple(json.dumps(t)[1:-1] for t in tokens))
-                conditions += [text.like(_like_seq(v), escape="\\") for v in variants]
+            for word in self.words:
+                conditions += _likes(text, [word], is_json)
         return conditions
 
     # -- in Python --------------------------------------------------------------------------
@@ -122,10 +151,33 @@ def _strings(value):
             yield from _strings(v)
 
 
-def _like_seq(tokens) -> str:
-    escaped = [t.replace("\x00", "").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").lower()
-               for t in tokens]
-    return "%" + "%".join(escaped) + "%"
+def _likes(text, tokens: list[str], is_json: bool) -> list:
+    """``text LIKE '%token%token%'``; in a JSON column also as the JSON escapes spell it."""
+    variants = {_like_seq(tokens)}
+    if is_json:
+        variants.add(_like_seq(tokens, json_escaped=True))
+    return [text.like(v, escape="\\") for v in sorted(variants)]
+
+
+def _like_seq(tokens, json_escaped: bool = False) -> str:
+    """A LIKE pattern that matches at least every text the regular expression matches.
+
+    SQLite's lower() and LIKE fold only ASCII letters ("Ö" is not "ö"), so every other
+    character becomes "_", any one character; in JSON text, where "Ö" is written "\\u00d6"
+    and "ö" "\\u00f6", it becomes a pattern for any such escape.
+    """
+    parts = []
+    for token in tokens:
+        part = []
+        for char in token.replace("\x00", ""):
+            if not char.isascii():
+                part.append("\\\\u____" * (2 if ord(char) > 0xFFFF else 1) if json_escaped else "_")
+                continue
+            if json_escaped:
+                char = json.dumps(char)[1:-1]
+            part.append("".join("\\" + c if c in "\\%_" else c.lower() for c in char))
+        parts.append("".join(part))
+    return "%" + "%".join(parts) + "%"
 
 
 # -- the one finder -------------------------------------------------------------------------------
@@ -144,6 +196,7 @@ class Found:
     moments: list = field(default_factory=list)  # contact moments linked to or naming the person
     others: list[Mention] = field(default_factory=list)  # every other record that names them
     possible: list[Mention] = field(default_factory=list)  # first name or surname alone: to check
+    possible_cut: bool = False  # more records hold the first name or surname than are listed
 
 
 def interaction_source() -> PersonalText:
@@ -163,13 +216,10 @@ def sources() -> list[PersonalText]:
     ]
 
 
-def _check(matcher: Matcher, source: PersonalText, record, found: Found) -> Mention | None:
+def _named(matcher: Matcher, source: PersonalText, record) -> Mention | None:
     values = {a: getattr(record, a) for a in source.fields}
     cleared = tuple(a for a, v in values.items() if matcher.same_value(a, v))
     named = tuple(a for a, v in values.items() if a in cleared or matcher.names(v))
-    maybe = tuple(a for a, v in values.items() if a not in cleared and matcher.maybe_names(v))
-    if maybe:
-        found.possible.append(Mention(source, record, maybe))
     return Mention(source, record, named, cleared) if named else None
 
 
@@ -179,28 +229,59 @@ def find_mentions(contact: Contact) -> Found:
     if contact.erased_at is not None:  # nothing left to find by: "Gewiste persoon" is no one
         return found
     links = interaction_contacts.c
-    linked = select(links.interaction_id).where(links.contact_id == contact.id)
-    moment_source = interaction_source()
-    stmt = (select(Interaction)
-            .where(or_(Interaction.id.in_(linked), *matcher.conditions(Interaction, INTERACTION_TEXT)))
-            .options(selectinload(Interaction.contacts), selectinload(Interaction.partners))
-            .order_by(Interaction.occurred_on.desc(), Interaction.id.desc()))
-    for moment in db.session.scalars(stmt):
-        mention = _check(matcher, moment_source, moment, found)
-        if mention or any(c.id == contact.id for c in moment.contacts):
-            found.moments.append(moment)
+    linked = Interaction.id.in_(select(links.interaction_id).where(links.contact_id == contact.id))
+    moments = _search(matcher, contact, interaction_source(), found, linked,
+                      options=(selectinload(Interaction.contacts), selectinload(Interaction.partners)))
+    found.moments = sorted(moments, key=lambda m: (m.occurred_on, m.id), reverse=True)
     for source in sources():
-        conditions = matcher.conditions(source.model, source.fields)
-        if not conditions:
-            continue
-        for record in db.session.scalars(select(source.model).where(or_(*conditions))
-                                         .order_by(source.model.id)):
-            if record is contact:
-                continue
-            mention = _check(matcher, source, record, found)
-            if mention:
-                found.others.append(mention)
+        mentions = (_named(matcher, source, r) for r in _search(matcher, contact, source, found))
+        found.others += [m for m in mentions if m]
     return found
+
+
+def _search(matcher: Matcher, contact: Contact, source: PersonalText, found: Found, linked=None,
+            options=()) -> list:
+    """One kind of record in one query of ids and text: returns the records that name the
+    person (or are ``linked`` to them), and adds to ``found.possible`` those that still hold
+    the first name or surname once the exact mentions are gone. Of the rows that only
+    may hold that name, at most ``POSSIBLE_SCAN`` are read (the newest), and at most
+    ``POSSIBLE_MAX`` records listed; only the records found are loaded as objects."""
+    model = source.model
+    sure = matcher.conditions(model, source.fields) + ([linked] if linked is not None else [])
+    maybe = matcher.possible_conditions(model, source.fields)
+    if not sure and not maybe:
+        return []
+    is_sure = case((or_(*sure), 1), else_=0) if sure else literal(0)
+    is_linked = case((linked, 1), else_=0) if linked is not None else literal(0)
+    stmt = select(model.id, is_sure, is_linked,
+                  func.row_number().over(partition_by=is_sure, order_by=model.id.desc()),
+                  *(getattr(model, a) for a in source.fields)).where(or_(*sure, *maybe))
+    if model is Contact:
+        stmt = stmt.where(Contact.id != contact.id)
+    ranked = stmt.subquery()
+    _, sure_col, _, rank, *_ = ranked.c
+    rows = db.session.execute(select(ranked).where(or_(sure_col == 1, rank <= POSSIBLE_SCAN + 1))
+                              .order_by(ranked.c[0].desc())).all()
+    named, possible = [], {}
+    for record_id, row_sure, row_linked, row_rank, *values in rows:
+        if not row_sure and row_rank > POSSIBLE_SCAN:
+            found.possible_cut = True
+            continue
+        values = dict(zip(source.fields, values, strict=True))
+        cleared = {a for a, v in values.items() if matcher.same_value(a, v)}
+        if row_linked or (row_sure and (cleared or any(matcher.names(v) for v in values.values()))):
+            named.append(record_id)
+        fields = tuple(a for a, v in values.items() if a not in cleared and matcher.maybe_names(v))
+        if fields and len(possible) == POSSIBLE_MAX:
+            found.possible_cut = True
+        elif fields:
+            possible[record_id] = fields
+    if not named and not possible:
+        return []
+    stmt = select(model).where(model.id.in_([*named, *possible])).options(*options).order_by(model.id)
+    records = {r.id: r for r in db.session.scalars(stmt)}
+    found.possible += [Mention(source, records[i], fields) for i, fields in possible.items() if i in records]
+    return [records[i] for i in sorted(named) if i in records]
 
 
 # -- inzage ---------------------------------------------------------------------------------------
@@ -212,10 +293,16 @@ def _shown(record, attr: str, matcher: Matcher) -> str:
 
 
 def review_list(found: Found) -> list[dict]:
-    """The records that may be about the person, with a link, for the specialist to check."""
+    """The records that may be about the person, with a link, for the specialist to check
+    (``found.possible_cut`` says when there are more than listed)."""
+    return link_list(found.possible)
+
+
+def link_list(mentions: list[Mention]) -> list[dict]:
+    """Kind, title and (where there is one) the page of each record, for the specialist."""
     return [{"soort": m.source.label, "titel": m.source.title_of(m.record),
              "url": m.source.url(m.record) if m.source.url else None}
-            for m in found.possible]
+            for m in mentions]
 
 
 def person_report(contact: Contact, found: Found | None = None) -> dict:
@@ -264,6 +351,7 @@ def person_report(contact: Contact, found: Found | None = None) -> dict:
             {"soort": m.source.label, "titel": m.source.title_of(m.record), "velden": list(m.fields)}
             for m in found.possible
         ],
+        "mogelijk: lijst ingekort": found.possible_cut,
         "logboek": [
             {"wanneer": e.created_at.isoformat(), "wie": e.actor_label, "wat": e.action_label,
              "velden": e.fields or []}
@@ -276,11 +364,17 @@ def person_report(contact: Contact, found: Found | None = None) -> dict:
 @dataclass
 class Erasure:
     """What erasing changed: ``cleaned`` other records, fields ``cleared`` because they held
-    the person's own e-mail or phone (Dutch phrases), and ``possible`` records left to check."""
+    the person's own e-mail or phone (Dutch phrases), and the records left to check
+    (``review``, as ``review_list`` gives them; ``review_cut`` when there are more).
+
+    After the erasure nothing leads to those records any more, so the specialist must see
+    them on the result page. They may name other people: never put them in a flash (the
+    session cookie is signed, not encrypted)."""
 
     cleaned: int = 0
     cleared: list[str] = field(default_factory=list)
-    possible: int = 0
+    review: list[dict] = field(default_factory=list)
+    review_cut: bool = False
 
 
 def _clean(matcher: Matcher, mention: Mention, changed: set[str]) -> None:
@@ -302,7 +396,7 @@ def erase(contact: Contact) -> Erasure:
     fields it changed elsewhere. Only flushes.
     """
     matcher, found = Matcher(contact), find_mentions(contact)
-    result, changed = Erasure(possible=len(found.possible)), set()
+    result, changed = Erasure(review_cut=found.possible_cut), set()
     moment_source = interaction_source()
     for moment in found.moments:
         named = tuple(a for a in INTERACTION_TEXT if matcher.names(getattr(moment, a)))
@@ -326,4 +420,5 @@ def erase(contact: Contact) -> Erasure:
     contact.erased_at = utcnow()
     db.session.flush()
     record_event("erase", "crm_contact", contact.id, fields=sorted(changed))
+    result.review = review_list(found)  # titles as they are now, without the erased name
     return result

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MAX_ROWS = 20000
+#: A spreadsheet's data ends after this many empty rows in a row (a stray cell far below is no data).
+MAX_EMPTY_RUN = 1000
+#: Columns read to find the header row; the header row then sets how wide every row is read.
+MAX_COLUMNS = 200
 #: Same shape the forms accept (one @, a dot in the domain, no spaces); cheap for 10,000 rows.
 EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
 YES = {"ja", "j", "yes", "true", "1", "intern", "waar"}
@@ -158,24 +162,58 @@ def _read_xlsx(data: bytes) -> Table:
     except Exception as exc:  # noqa: BLE001 - any broken file gets the same plain message
         raise ImportFileError(
             "Dit Excelbestand kan niet gelezen worden. Sla het opnieuw op als .xlsx.") from exc
-    rows, filled = [], 0
     try:
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            rows.append([_cell_text(v) for v in row])
-            filled += any(v.strip() for v in rows[-1])
-            if filled > MAX_ROWS + 1:
-                break
+        numbered = _sheet_rows(workbook.worksheets[0])
     except Exception as exc:  # noqa: BLE001 - a damaged sheet gets the same plain message
         raise ImportFileError(
             "Dit Excelbestand kan niet gelezen worden. Sla het opnieuw op als .xlsx.") from exc
     finally:
         workbook.close()
-    return _rows_from_lists(rows)
+    return _table(numbered)
+
+
+def _sheet_rows(sheet) -> list[tuple[int, list[str]]]:
+    """The non-empty rows of the sheet with their row number, the header row first.
+
+    openpyxl yields every empty row up to the last used cell, each as wide as the widest
+    row: one stray cell far down or far right would mean a million rows of thousands of
+    cells. So the header row sets the width, and reading stops after ``MAX_EMPTY_RUN``
+    empty rows in a row or once there are more rows than an import may have.
+    """
+    first = next(_filled_rows(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1), None)
+    if first is None:
+        return []
+    number, cells = first
+    width = max(i for i, c in enumerate(cells, start=1) if c.strip())
+    numbered = [(number, cells[:width])]
+    for row in _filled_rows(sheet.iter_rows(min_row=number + 1, max_col=width, values_only=True), number + 1):
+        numbered.append(row)
+        if len(numbered) > MAX_ROWS + 1:  # enough to say the file is too long
+            break
+    return numbered
+
+
+def _filled_rows(rows, first_number: int):
+    """The non-empty rows with their number; ends after ``MAX_EMPTY_RUN`` empty rows in a row."""
+    empty = 0
+    for number, row in enumerate(rows, start=first_number):
+        cells = [_cell_text(v) for v in row]
+        if any(c.strip() for c in cells):
+            empty = 0
+            yield number, cells
+        else:
+            empty += 1
+            if empty > MAX_EMPTY_RUN:
+                return
 
 
 def _rows_from_lists(rows: list[list[str]]) -> Table:
     # Empty rows are skipped but still counted: the error report uses the spreadsheet's numbers.
-    numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(str(c).strip() for c in r)]
+    return _table([(n, r) for n, r in enumerate(rows, start=1) if any(str(c).strip() for c in r)])
+
+
+def _table(numbered: list[tuple[int, list[str]]]) -> Table:
+    """The table of the non-empty rows (with their row numbers); the first is the header."""
     if not numbered:
         raise ImportFileError("Het bestand is leeg. Kies een CSV- of Excelbestand met gegevens.")
     if len(numbered) - 1 > MAX_ROWS:

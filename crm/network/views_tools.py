@@ -151,6 +151,7 @@ def network_import():
 @staff_only
 def network_import_confirm():
     form = ConfirmImportForm()
+    # unpark takes the parked file away: a second click, or a second tab, finds nothing.
     parked = parking.unpark(parking.parked_folder(), form.token.data, actor_id())
     if parked is None:
         flash("Deze import is verlopen of al gedaan. Kies het bestand opnieuw.", "error")
@@ -158,7 +159,6 @@ def network_import_confirm():
     kind, table = parked
     preview = transfer.check(kind, table, _lists())
     if not preview.ok:
-        parking.discard(parking.parked_folder(), form.token.data)
         flash("Er is intussen iets veranderd waardoor niet alle rijen meer kloppen. Er is niets "
               "opgeslagen; kies het bestand opnieuw.", "error")
         return redirect(url_for("crm.network_import"))
@@ -166,7 +166,6 @@ def network_import_confirm():
                for row in preview.duplicates}
     created, merged = transfer.apply(preview, actions, actor_id())
     db.session.commit()
-    parking.discard(parking.parked_folder(), form.token.data)
     what = "organisaties" if kind == "organisaties" else "personen"
     flash(f"Import klaar: {created} {what} toegevoegd, {merged} samengevoegd met wat er al stond.", "success")
     return redirect(url_for("crm.partners" if kind == "organisaties" else "crm.contacts"))
@@ -206,7 +205,8 @@ def contact_privacy(contact_id: int):
 def _privacy_page(contact: Contact, form: EraseForm):
     found = privacy.find_mentions(contact)
     return render_form("crm/network/privacy.html", form, contact=contact,
-                       report=privacy.person_report(contact, found), review=privacy.review_list(found))
+                       report=privacy.person_report(contact, found), named=privacy.link_list(found.others),
+                       review=privacy.review_list(found), review_cut=found.possible_cut)
 
 
 @bp.route("/personen/<int:contact_id>/avg.json")
@@ -245,14 +245,7 @@ def contact_erase(contact_id: int):
         else:
             result = privacy.erase(contact)
             db.session.commit()
-            flash(f"De persoon is gewist. In {result.cleaned} andere gegevens is de naam weggehaald.",
-                  "success")
-            if result.cleared:
-                flash("Leeggemaakt, omdat het de gegevens van deze persoon waren: "
-                      + "; ".join(result.cleared) + ".", "success")
-            if result.possible:
-                flash(f"Let op: {result.possible} gegevens noemen misschien nog de voornaam of achternaam. "
-                      "Die zijn niet veranderd. Controleer ze (ze stonden op de privacypagina onder "
-                      "‘Mogelijk over deze persoon’).", "warning")
-            return redirect(url_for("crm.contacts"))
+            # A page, not a flash: after the erasure nothing else leads to the records to
+            # check, and their titles may name other people (a flash sits in the cookie).
+            return render_template("crm/network/privacy_erased.html", contact=contact, result=result)
     return _privacy_page(contact, form)
