@@ -107,3 +107,25 @@ def test_every_record_on_the_avg_page_has_a_real_title_and_a_link(app, client, l
     assert titles["evaluatie profilering"].startswith("Evaluatie ")
     page = client.get(f"/personen/{cid}/avg").get_data(as_text=True)
     assert f'afspraak uit gesprek: <a href="/profilering/gesprekken/{ids["meeting_id"]}">' in page
+
+
+def test_collaboration_records_on_the_avg_page_have_a_title_and_a_link(app):
+    from sqlalchemy import select
+
+    from collaboration import PERSONAL_TEXT_TITLES, PERSONAL_TEXT_URLS
+    from collaboration.models import Agreement, Assessment, HookMoment, StrengthAnalysis
+    from collaboration.scan.models import ScanInvitation, ScanResponse
+    from crm.db import db
+    from tests.fixtures.world import build_world
+
+    models = {m.__name__: m for m in (Assessment, StrengthAnalysis, Agreement, HookMoment,
+                                       ScanInvitation, ScanResponse)}
+    with app.test_request_context():
+        build_world("Avg")
+        for name, url_of in PERSONAL_TEXT_URLS.items():
+            record = db.session.scalars(select(models[name])).first()
+            assert record is not None, name
+            assert url_of(record).startswith("/samenwerken/"), name
+            if name in PERSONAL_TEXT_TITLES:
+                title = PERSONAL_TEXT_TITLES[name](record)
+                assert title and not title.isdigit(), name
