@@ -147,6 +147,10 @@ def save_agreement(agreement: Agreement | None, data: AgreementInput, user_id: i
         raise CollaborationError("Vul de gezamenlijke ambitie in.", "ambition")
     if data.document_kind and data.document_date is None:
         raise CollaborationError("Vul de datum van het document in.", "document_date")
+    if data.reflection_on and data.document_kind and data.document_date \
+            and data.reflection_on < data.document_date:
+        raise CollaborationError("Kies een datum voor het terugkijken op of na de datum van het "
+                                 "document.", "reflection_on")
     if agreement is None:
         agreement = Agreement(created_by_id=user_id)
         db.session.add(agreement)

@@ -106,6 +106,7 @@ def test_agreement_for_a_network_of_partners(client, login_as, db):
     ({"title": ""}, "Vul de naam in."),
     ({"document_date": ""}, "Vul de datum van het document in."),
     ({"reflection_on": "1-13-2027"}, "Vul een geldige datum in"),
+    ({"reflection_on": "2026-01-01"}, "Kies een datum voor het terugkijken op of na de datum van het document."),
     ({"partner_ids": ["99999"]}, "Kies alleen uit de lijst."),
 ])
 def test_bad_agreement_is_refused(client, login_as, db, overrides, message):
