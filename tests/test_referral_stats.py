@@ -102,7 +102,8 @@ def test_aggregations_run_in_sql(app, data):
         finally:
             event.remove(engine, "before_cursor_execute", capture)
         touching = [s for s in seen if re.search(r"FROM crm_referral\b(?!_)", s)]
-        assert touching and all("GROUP BY" in s for s in touching), touching
+        # Every read of the log is an aggregate in SQL: GROUP BYs, and the first month (MIN).
+        assert touching and all("GROUP BY" in s or s.startswith("SELECT min(") for s in touching), touching
         indexes = {i["name"] for i in inspect(db_proxy.session.connection()).get_indexes("crm_referral")}
         assert "ix_crm_referral_stats" in indexes
         if engine.dialect.name == "sqlite":
@@ -397,7 +398,7 @@ def test_month_cache_gives_the_same_figures(app, data):
             compute(StatsFilter(202610, 202611))
         finally:
             event.remove(engine, "before_cursor_execute", capture)
-        live = [s for s in seen if re.search(r"FROM crm_referral\b(?!_)", s)]
+        live = [s for s in seen if re.search(r"FROM crm_referral\b(?!_)", s) and not s.startswith("SELECT min(")]
         assert live and all("IN (" in s for s in live), live  # only the uncached month is read
 
 
@@ -447,3 +448,23 @@ def test_tracker_sees_the_referral_log(app, data):
         assert len(refs) == 1 and refs[0].label.startswith("Verwijzingen: ")
         others = registry.records_of(Theme.PROFILING, Phase.CREATION)
         assert not [r for r in others if r.kind == "verwijzingen"]
+
+
+def test_comparison_with_a_year_earlier_says_when_the_log_began_later(app, client, login_as):
+    from crm.referrals.stats import StatsFilter, compute
+
+    login_as("specialist")
+    with app.app_context():
+        flt = StatsFilter.default()
+        assert compute(flt).first_month is None  # nothing at all: no warning either
+    with app.app_context():
+        partner = Partner(name="Taalhuis", kind="taalhuis")
+        db_proxy.session.add(partner)
+        db_proxy.session.flush()
+        _add(partner, datetime.now(UTC))  # the log begins this month
+        db_proxy.session.commit()
+    with app.app_context():
+        stats = compute(flt)
+        assert stats.first_month == flt.end
+    page = client.get("/verwijzingen/statistiek").get_data(as_text=True)
+    assert "De periode een jaar eerder is dus niet compleet" in page

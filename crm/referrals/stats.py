@@ -178,7 +178,12 @@ class Stats:
     comparison: list[tuple[str, int, int]]  # (label, this period, same period last year)
     total: int = 0
     total_last_year: int = 0
+    first_month: int | None = None  # set when the period a year earlier is before the log began
     extra: dict = field(default_factory=dict)
+
+    @property
+    def first_month_label(self) -> str:
+        return month_label(self.first_month) if self.first_month else ""
 
     def month_rows(self) -> list[tuple[str, list[int], int]]:
         rows = []
@@ -245,6 +250,7 @@ def compute(flt: StatsFilter, parts: frozenset[str] = ALL_PARTS) -> Stats:
     order = list(purpose_labels)
     used = sorted(set(purpose_n) | set(before), key=lambda c: (order.index(c) if c in order else 999, c))
     comparison = [(purpose_labels.get(c, c), purpose_n.get(c, 0), before.get(c, 0)) for c in used]
+    first = _first_month() if LAST_YEAR in parts else None
 
     return Stats(
         filter=flt,
@@ -260,7 +266,15 @@ def compute(flt: StatsFilter, parts: frozenset[str] = ALL_PARTS) -> Stats:
         comparison=comparison,
         total=sum(purpose_n.values()),
         total_last_year=sum(before.values()),
+        first_month=first if first is not None and first > flt.last_year().start else None,
     )
+
+
+def _first_month() -> int | None:
+    """The first month with any referral, also in the rolled-up history (index on month)."""
+    months = [db.session.scalar(select(func.min(model.month))) for model in (Referral, ReferralMonthly)]
+    months = [m for m in months if m is not None]
+    return min(months) if months else None
 
 
 # -- retention --------------------------------------------------------------------------
