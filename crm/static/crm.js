@@ -2,7 +2,23 @@
 document.addEventListener("DOMContentLoaded", function () {
   // Move focus to the error summary of an invalid form so screen readers announce it.
   var summary = document.getElementById("foutmeldingen");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    summary.focus();
+    // A link to a group of choices (a fieldset, a list of radio buttons) focuses its first
+    // choice, so the keyboard lands where the answer is given.
+    summary.querySelectorAll("a[href^='#']").forEach(function (link) {
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target || /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName)) { return; }
+      link.addEventListener("click", function (event) {
+        var first = target.querySelector("input:not([type=hidden]), select, textarea");
+        if (first) {
+          event.preventDefault();
+          first.focus();
+          target.scrollIntoView({ block: "center" });
+        }
+      });
+    });
+  }
 
   // Ask before destructive actions: <form data-confirm="Weet je het zeker?">.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {

@@ -133,3 +133,16 @@ def test_every_page_fits_a_phone_screen(app, live_server, page):
     page.set_viewport_size({"width": 1280, "height": 800})
     assert visited >= 40
     assert not problems, "\n".join(problems)
+
+
+def test_error_summary_link_to_a_group_of_choices_focuses_the_first_choice(app, live_server, page):
+    with app.app_context():
+        email = make_user("frontoffice").email
+    browser_login(page, live_server, email)
+    page.goto(f"{live_server}/verwijzingen/nieuw")
+    page.get_by_role("button", name="Verwijzing opslaan").click()
+    page.wait_for_load_state("domcontentloaded")
+    link = page.locator("#foutmeldingen a[href='#purpose']")
+    assert link.count() == 1
+    link.click()
+    assert page.evaluate("document.activeElement.id") == "purpose-0"
