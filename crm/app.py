@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask, current_app, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
+from werkzeug.exceptions import NotFound
 
 from crm import audit, config, permissions, roles
 from crm.extensions import login_manager, migrate, sqla
@@ -253,15 +254,13 @@ def configure_errors(app: Flask, state: CRMState) -> None:
     if state.standalone:
         _install_error_handlers(app)
     elif state.url_prefix:
-        hosts_own = app.error_handler_spec.get(None, {}).get(404, {})
-        previous = next(iter(hosts_own.values()), None)
+        # An unknown address under the plugin's prefix gets the Dutch page. A catch-all rule
+        # (matched only when no other rule does) instead of an app-wide 404 handler, so the
+        # host's own error handling stays exactly as it was.
+        def unknown_address(rest: str):
+            return render_error(NotFound())
 
-        def not_found(error):
-            if _under_prefix(state):
-                return render_error(error)
-            return previous(error) if previous else error  # the host's own 404, as before
-
-        app.register_error_handler(404, not_found)
+        app.add_url_rule(f"{state.url_prefix}/<path:rest>", "crm_unknown_address", unknown_address)
 
 
 def register_cli(app: Flask) -> None:

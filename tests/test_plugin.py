@@ -15,7 +15,7 @@ from crm import CRMPlugin
 from crm.db import Base
 
 
-def build_host(db_uri: str, hand_over_db: bool = True, plugin_csrf: bool = False):
+def build_host(db_uri: str, hand_over_db: bool = True, plugin_csrf: bool = False, json_errors: bool = False):
     """A host platform: its own user table, its own login, its own db instance. The host
     switched Flask-WTF's CSRF off for its own reasons; the plugin's check is off in these
     tests unless ``plugin_csrf``."""
@@ -50,6 +50,13 @@ def build_host(db_uri: str, hand_over_db: bool = True, plugin_csrf: bool = False
     @app.route("/")
     def host_home():
         return "host home"
+
+    if json_errors:  # a host with its own error handling for every HTTP error
+        from werkzeug.exceptions import HTTPException
+
+        @app.errorhandler(HTTPException)
+        def host_errors(error):
+            return {"error": error.code}, error.code
 
     groups = {"library": "specialist", "desk": "frontoffice", "boss": "admin"}
     CRMPlugin().init_app(
@@ -184,3 +191,16 @@ def test_unknown_address_under_the_prefix_gets_the_dutch_page_and_the_host_keeps
     assert response.status_code == 404 and "Pagina niet gevonden" in page and "Naar de startpagina" in page
     response = client.get("/bestaat-niet")
     assert response.status_code == 404 and "Pagina niet gevonden" not in response.get_data(as_text=True)
+
+
+def test_the_hosts_own_error_handling_stays_its_own(tmp_path):
+    app, host_db = build_host(f"sqlite:///{tmp_path}/host.sqlite", json_errors=True)
+    client = app.test_client()
+    response = client.get("/api/bestaat-niet")
+    assert response.status_code == 404 and response.get_json() == {"error": 404}
+    client.get("/login?id=1")
+    response = client.get("/gezinsaanpak/bestaat-niet")
+    assert response.status_code == 404 and "Pagina niet gevonden" in response.get_data(as_text=True)
+    with app.app_context():
+        host_db.engine.dispose()
+        app.extensions["crm"].db.engine.dispose()
