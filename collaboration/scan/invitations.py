@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -199,39 +199,6 @@ def mark_exchanged(invitation: ScanInvitation, now: datetime | None = None) -> N
     invitation.exchanged_at = now
     invitation.opened_at = invitation.opened_at or now
     db.session.flush()
-
-
-#: How long after its link was used a second press of "Begin met de scan" still continues.
-DOUBLE_CLICK = timedelta(minutes=1)
-
-
-def opened_mark(invitation: ScanInvitation) -> list:
-    """What the page with the button keeps in the browser's session: the link's hash and the
-    session generation. Both presses of a double click carry it (see ``just_exchanged``)."""
-    return [invitation.token_hash, invitation.generation]
-
-
-def just_exchanged(token: str, mark, now: datetime | None = None) -> ScanInvitation | None:
-    """The invitation whose link was used less than ``DOUBLE_CLICK`` ago by a browser that
-    showed its button page, carrying that page's ``mark``: the second press of a double click,
-    whose first answer (with the session) the browser dropped. None otherwise, and also after
-    a revoke, a new link or a sign-off (the generation moved on)."""
-    if not isinstance(token, str) or not TOKEN_RE.match(token):
-        return None
-    digest = hash_token(token)
-    if not isinstance(mark, list) or len(mark) != 2 or not hmac.compare_digest(str(mark[0]), digest):
-        return None
-    invitation = invitation_by_hash(digest)
-    if invitation is None or invitation.revoked_at or not invitation.exchanged_at:
-        return None
-    if invitation.generation != mark[1]:
-        return None
-    now = now or utcnow()
-    if now >= _aware(invitation.expires_at):
-        return None
-    if not timedelta(0) <= now - _aware(invitation.exchanged_at) < DOUBLE_CLICK:
-        return None
-    return invitation
 
 
 def invitation_for_session(invitation_id, generation) -> ScanInvitation | None:

@@ -28,9 +28,6 @@ from crm.web import add_form_error, render_form
 #: The Flask session keys of a partner: the invitation and the generation of its link.
 SESSION_KEY = "crm_invitation"
 SESSION_GEN = "crm_invitation_gen"
-#: Set by the page with the button (``invitations.opened_mark``): lets the second press of a
-#: double click continue (``invitations.just_exchanged``).
-SESSION_OPENED = "crm_invitation_opened"
 
 
 @bp.before_request
@@ -44,7 +41,6 @@ def _label_partner_actor():
 def _invalid_link(status: int = 404):
     session.pop(SESSION_KEY, None)
     session.pop(SESSION_GEN, None)
-    session.pop(SESSION_OPENED, None)
     return make_response(render_template("collaboration/scan/invalid_link.html"), status)
 
 
@@ -78,21 +74,16 @@ def invitation_open(token: str):
         invitation = invitations.find_by_token(token)
         if invitation is None:
             return _invalid_link()
-        session[SESSION_OPENED] = invitations.opened_mark(invitation)
         return render_template("collaboration/scan/invitation_start.html", token=token,
                                round=invitation.party.round, party=invitation.party)
     db.session.rollback()
     with immediate_writes():
         invitation = invitations.find_by_token(token)
         if invitation is None:
-            # A double click: the first press used the link, but the browser dropped its
-            # answer (with the session) and shows this one. Both carry the button page's mark.
-            again = invitations.just_exchanged(token, session.get(SESSION_OPENED))
+            # Used, revoked or unknown. Whoever pressed first got the session; the button
+            # can be pressed only once (data-submit-once), so a double click sends one POST.
             db.session.rollback()
-            if again is None:
-                return _invalid_link()
-            _start_session(again)
-            return redirect(url_for("collaboration.scan_partner_form"))
+            return _invalid_link()
         g.crm_actor_id, g.crm_actor_label = None, f"uitnodiging #{invitation.id}"
         invitations.mark_exchanged(invitation)
         _start_session(invitation)

@@ -45,6 +45,18 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 
+  // A button that may be pressed only once: <form data-submit-once>. The first press is
+  // sent; the button is then switched off, so a double click sends one request.
+  document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sent) { event.preventDefault(); return; }
+      form.dataset.sent = "1";
+      setTimeout(function () {
+        form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (b) { b.disabled = true; });
+      }, 0);
+    });
+  });
+
   // Print buttons: <button data-print>.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

@@ -146,3 +146,4 @@ def test_error_summary_link_to_a_group_of_choices_focuses_the_first_choice(app, 
     assert link.count() == 1
     link.click()
     assert page.evaluate("document.activeElement.id") == "purpose-0"
+
