@@ -199,6 +199,23 @@ def test_names_with_capital_non_ascii_letters_are_found_and_erased(app, client, 
             assert db_proxy.session.get(YearSnapshot, sid).data == {"notes": ["Met [verwijderd] besproken"]}
 
 
+def test_an_ascii_spelling_finds_the_turkish_one(app, client, login_as):
+    """The case-blind regex matches "Ismail Yilmaz" in "İsmail Yılmaz": the SQL narrowing must
+    let such rows through (i, k and s have non-ASCII look-alikes)."""
+    login_as("specialist")
+    with app.app_context():
+        person = Contact(name="Ismail Yilmaz")
+        partner = Partner(name="Moskee", kind="welzijn", status="actief", notes="Gesprek met İsmail Yılmaz.")
+        db_proxy.session.add_all([person, partner])
+        db_proxy.session.commit()
+        cid, pid = person.id, partner.id
+    report = json.loads(client.get(f"/personen/{cid}/avg.json").data)
+    assert [m["soort"] for m in report["genoemd in"]] == ["partner"]
+    assert client.post(f"/personen/{cid}/wissen", data={"confirm_name": "Ismail Yilmaz"}).status_code == 200
+    with app.app_context():
+        assert db_proxy.session.get(Partner, pid).notes == "Gesprek met [verwijderd]."
+
+
 def test_a_name_of_one_word_is_never_changed_elsewhere(app, client, login_as):
     login_as("specialist")
     with app.app_context():

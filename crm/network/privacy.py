@@ -159,6 +159,10 @@ def _likes(text, tokens: list[str], is_json: bool) -> list:
     return [text.like(v, escape="\\") for v in sorted(variants)]
 
 
+#: ASCII letters that a case-blind regular expression also matches with a non-ASCII letter.
+LOOKALIKE_ASCII = frozenset("iks")
+
+
 def _like_seq(tokens, json_escaped: bool = False) -> str:
     """A LIKE pattern that matches at least every text the regular expression matches.
 
@@ -170,6 +174,11 @@ def _like_seq(tokens, json_escaped: bool = False) -> str:
     for token in tokens:
         part = []
         for char in token.replace("\x00", ""):
+            if char.lower() in LOOKALIKE_ASCII:
+                # i, k and s also match İ/ı, the Kelvin sign and ſ in the case-blind regex:
+                # any one character, or in JSON any character or escape.
+                part.append("%" if json_escaped else "_")
+                continue
             if not char.isascii():
                 part.append("\\\\u____" * (2 if ord(char) > 0xFFFF else 1) if json_escaped else "_")
                 continue
