@@ -270,9 +270,10 @@ def register_cli(app: Flask) -> None:
         app.cli.add_command(crm_cli)
 
 
-def create_app(test_config: dict | object | None = None) -> Flask:
-    """The standalone app: its own users and login, SQLite by default."""
-    app = Flask("crm", instance_relative_config=True, static_folder=None)
+def create_app(test_config: dict | object | None = None, instance_path: str | None = None) -> Flask:
+    """The standalone app: its own users and login, SQLite by default. ``instance_path`` is
+    where ``crm.cfg``, ``secret_key`` and the SQLite file live (default: ``instance/``)."""
+    app = Flask("crm", instance_path=instance_path, instance_relative_config=True, static_folder=None)
     app.config.from_object(config.DefaultConfig)
     app.config.from_pyfile("crm.cfg", silent=True)
     config.load_environment(app.config)
@@ -285,6 +286,7 @@ def create_app(test_config: dict | object | None = None) -> Flask:
         explicit = (config.file_keys(str(Path(app.instance_path) / "crm.cfg")) | config.environment_keys()
                     | set(test_config if isinstance(test_config, dict) else ()))
         config.production_defaults(app.config, explicit)
+        config.read_secret_key(app.config, app.instance_path)
         config.check_production(app.config)  # before a key is generated: production brings its own
     config.ensure_secret_key(app.config, app.instance_path)
     if app.config.get("CRM_PROXY_COUNT"):

@@ -57,17 +57,27 @@ def file_keys(path: str) -> set[str]:
     """The settings an instance file sets (it is a Python file)."""
     if not Path(path).exists():
         return set()
-    values: dict = {}
+    values: dict = {"__file__": path}  # as Flask's from_pyfile gives it
     exec(compile(Path(path).read_text(), path, "exec"), values)  # noqa: S102 - the admin's own config
     return {key for key in values if key.isupper()}
 
 
 def environment_keys() -> set[str]:
-    """The settings ``load_environment`` takes from the environment."""
+    """The settings ``load_environment`` (and Flask, for debug) takes from the environment."""
     keys = {name for name in os.environ if name.startswith("CRM_")}
     if os.environ.get("SECRET_KEY"):
         keys.add("SECRET_KEY")
+    if os.environ.get("FLASK_DEBUG"):
+        keys.add("DEBUG")  # so check_production still refuses debug in production
     return keys
+
+
+def read_secret_key(config: dict, instance_path: str) -> None:
+    """Use an existing ``instance/secret_key`` (an installation that began without one set),
+    but never make one: production brings its own key."""
+    path = Path(instance_path) / "secret_key"
+    if not config.get("SECRET_KEY") and path.exists():
+        config["SECRET_KEY"] = path.read_text().strip()
 
 
 class TestConfig(DefaultConfig):

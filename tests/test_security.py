@@ -220,20 +220,46 @@ def test_production_settings_are_applied_and_a_missing_key_is_refused(tmp_path, 
     from crm import create_app
 
     url = f"sqlite:///{tmp_path}/x.sqlite"
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    key = "a-real-production-secret-of-good-length"
     monkeypatch.setenv("CRM_ENV", "production")
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app({"CRM_DATABASE_URL": url})  # production never makes up its own key
-    app = create_app({"CRM_DATABASE_URL": url, "SECRET_KEY": "a-real-production-secret-of-good-length"})
+        create_app({"CRM_DATABASE_URL": url}, instance_path=str(instance))  # never made up
+    assert not (instance / "secret_key").exists()
+    app = create_app({"CRM_DATABASE_URL": url, "SECRET_KEY": key}, instance_path=str(instance))
     assert app.config["SESSION_COOKIE_SECURE"] is True and app.config["PREFERRED_URL_SCHEME"] == "https"
     with app.app_context():
         Base.metadata.create_all(db.engine)
-    response = app.test_client().get("/inloggen")
-    assert "Secure" in response.headers["Set-Cookie"]
-    # An explicit setting wins: trying production over plain http on your own machine.
-    app = create_app({"CRM_DATABASE_URL": url, "SECRET_KEY": "a-real-production-secret-of-good-length",
-                      "SESSION_COOKIE_SECURE": False})
-    assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert "Secure" in app.test_client().get("/inloggen").headers["Set-Cookie"]
+    # An installation that began with a generated key keeps starting with it.
+    (instance / "secret_key").write_text(key)
+    assert create_app({"CRM_DATABASE_URL": url}, instance_path=str(instance)).config["SECRET_KEY"] == key
+    # An explicit setting in instance/crm.cfg wins: production over plain http on your machine.
+    (instance / "crm.cfg").write_text("import os\nSESSION_COOKIE_SECURE = False\nHERE = os.path.dirname(__file__)\n")
+    assert create_app({"CRM_DATABASE_URL": url}, instance_path=str(instance)).config["SESSION_COOKIE_SECURE"] is False
+    # Debug switched on through the environment is still refused in production.
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="DEBUG"):
+        create_app({"CRM_DATABASE_URL": url}, instance_path=str(instance))
+
+
+def test_a_faked_forwarded_address_is_ignored_without_a_proxy(app, db_url):
+    from tests.fixtures.app import dispose, make_app
+
+    app = make_app(db_url, CRM_LOGIN_IP_MAX_FAILURES=3)  # CRM_PROXY_COUNT stays 0
+    client = app.test_client()
+    with app.app_context():
+        email = make_user("frontoffice").email
+    for i in range(4):  # each guess claims another address; without a proxy they all count
+        client.post("/inloggen", data={"email": f"raden{i}@bieb.example", "password": "fout-fout-fout"},
+                    headers={"X-Forwarded-For": f"203.0.113.{i}"})
+    response = client.post("/inloggen", data={"email": email, "password": PASSWORD},
+                           headers={"X-Forwarded-For": "198.51.100.7"})
+    assert response.status_code == 429
+    dispose(app)
 
 
 def test_behind_a_proxy_the_login_throttle_counts_the_real_client(app, db_url):
