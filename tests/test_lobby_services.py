@@ -318,5 +318,9 @@ def test_picked_evidence_without_permission_never_goes_on_the_brief(app_ctx):
                        permission=False)
     meeting.evidence = [shared, private]
     db.session.flush()
-    titles = [e.title for e in brief.build_brief(meeting).evidence]
-    assert titles == ["Mag gedeeld"]
+    made = brief.build_brief(meeting)
+    assert [e.title for e in made.evidence] == ["Mag gedeeld"] and made.withheld == 1
+    meeting.evidence = [private]  # only evidence without permission: nothing in its place
+    db.session.flush()
+    made = brief.build_brief(meeting)
+    assert made.evidence == [] and made.withheld == 1 and made.evidence_picked

@@ -41,10 +41,12 @@ def passes_elfproef(digits: str) -> bool:
     return (total - int(digits[8])) % 11 == 0
 
 
-def _is_postcode(letters: str) -> bool:
+def _is_postcode(letters: str, spaced: bool) -> bool:
+    """Written together ("2511ca") it is a postcode; with a space, lower-case short words
+    ("in 2024 en", "1500 km") are a number and a word."""
     if letters.upper() in ("SA", "SD", "SS"):
         return False
-    return letters.isupper() or letters.lower() not in SHORT_WORDS
+    return not spaced or letters.isupper() or letters.lower() not in SHORT_WORDS
 
 
 def _is_phone(run: str, digits: str) -> bool:
@@ -68,7 +70,7 @@ def personal_data_kind(text: str | None) -> str | None:
         chunks = [digits] if len(digits) == 9 else re.findall(r"(?<!\d)\d{9}(?!\d)", run)
         if any(passes_elfproef(chunk) for chunk in chunks):
             return "bsn"
-    if any(_is_postcode(m.group(1)) for m in POSTCODE_RE.finditer(text)):
+    if any(_is_postcode(m.group(1), spaced=" " in m.group(0)) for m in POSTCODE_RE.finditer(text)):
         return "postcode"
     return None
 

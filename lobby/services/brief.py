@@ -32,6 +32,7 @@ class Brief:
     referrals: list[MonthCount] | None = None
     referral_label: str = "Verwijzingen"
     missing: list[str] = field(default_factory=list)
+    withheld: int = 0  # picked evidence left out: no permission to share it
 
 
 def months_back(today: date, months: int = 12) -> date:
@@ -58,10 +59,13 @@ def referral_figures(today: date | None = None, months: int = 12) -> tuple[str, 
 def build_brief(meeting: Meeting) -> Brief:
     municipality = meeting.municipality
     table = people(municipality, only_ids=[c.id for c in meeting.contacts])
-    # A brief may be handed over: it shows only evidence we have permission to share.
-    picked = [e for e in meeting.evidence if e.permission]
-    evidence = picked[:3] if picked else recent_evidence(3, until=meeting.held_on)
-    brief = Brief(meeting, table, current_pitch(), list(municipality.figures), evidence, bool(picked))
+    # A brief may be handed over: it shows only evidence we have permission to share. What was
+    # picked is never swapped for other evidence; nothing picked gives the newest.
+    chosen = list(meeting.evidence)
+    picked = [e for e in chosen if e.permission]
+    evidence = picked[:3] if chosen else recent_evidence(3, until=meeting.held_on)
+    brief = Brief(meeting, table, current_pitch(), list(municipality.figures), evidence, bool(chosen),
+                  withheld=len(chosen) - len(picked))
     figures = referral_figures()
     if figures is not None:
         brief.referral_label, brief.referrals = figures
