@@ -285,14 +285,20 @@ def test_a_stray_far_away_cell_does_not_make_the_file_endless(app, monkeypatch):
     ws.append(["A", "welzijn"])
     ws.append([None, None])
     ws.append(["B", "ruimtevaart"])
-    ws["CV1000000"] = "verdwaald"  # column 100, a million rows down
-    ws["XFD3"] = "verdwaald"  # the last column Excel has
+    ws["XFD3"] = "verdwaald"  # the last column Excel has: outside the header, not read
     buffer = io.BytesIO()
     wb.save(buffer)
     table = transfer.read_table(buffer.getvalue(), "lijst.xlsx", 10**6)
     assert [n for n, _ in table.rows] == [2, 4]  # the spreadsheet's own row numbers
     assert table.headers == ["naam", "soort"]
     assert widths[-1] == 2 and max(read) <= transfer.MAX_COLUMNS  # only as wide as the header row
+    # Something a million rows down: reading stops after the empty rows, and says so.
+    ws["CV1000000"] = "verdwaald"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    read.clear()
+    with pytest.raises(transfer.ImportFileError, match="Onder rij 4 volgen meer dan 1000 lege rijen"):
+        transfer.read_table(buffer.getvalue(), "lijst.xlsx", 10**6)
     assert len(read) < 5 + 2 * transfer.MAX_EMPTY_RUN  # not a million empty rows
     with app.app_context():
         preview = transfer.check("organisaties", table, {"partner_kinds": [("welzijn", "Welzijn")]})

@@ -164,6 +164,8 @@ def _read_xlsx(data: bytes) -> Table:
             "Dit Excelbestand kan niet gelezen worden. Sla het opnieuw op als .xlsx.") from exc
     try:
         numbered = _sheet_rows(workbook.worksheets[0])
+    except ImportFileError:
+        raise
     except Exception as exc:  # noqa: BLE001 - a damaged sheet gets the same plain message
         raise ImportFileError(
             "Dit Excelbestand kan niet gelezen worden. Sla het opnieuw op als .xlsx.") from exc
@@ -186,15 +188,25 @@ def _sheet_rows(sheet) -> list[tuple[int, list[str]]]:
     number, cells = first
     width = max(i for i, c in enumerate(cells, start=1) if c.strip())
     numbered = [(number, cells[:width])]
-    for row in _filled_rows(sheet.iter_rows(min_row=number + 1, max_col=width, values_only=True), number + 1):
+    stopped: dict = {}
+    for row in _filled_rows(sheet.iter_rows(min_row=number + 1, max_col=width, values_only=True),
+                            number + 1, stopped):
         numbered.append(row)
         if len(numbered) > MAX_ROWS + 1:  # enough to say the file is too long
             break
+    last = sheet.max_row or 0
+    if "gap_from" in stopped and last > stopped["gap_at"]:
+        # Nothing is dropped without a word: something stands far below the rest.
+        raise ImportFileError(
+            f"Onder rij {stopped['gap_from']} volgen meer dan {MAX_EMPTY_RUN} lege rijen, en "
+            f"daarna staat nog iets (tot rij {last}). Haal de lege rijen of wat eronder staat "
+            "weg, en probeer het opnieuw.")
     return numbered
 
 
-def _filled_rows(rows, first_number: int):
-    """The non-empty rows with their number; ends after ``MAX_EMPTY_RUN`` empty rows in a row."""
+def _filled_rows(rows, first_number: int, stopped: dict | None = None):
+    """The non-empty rows with their number; ends after ``MAX_EMPTY_RUN`` empty rows in a row
+    (``stopped`` then says where the empty rows began and where reading stopped)."""
     empty = 0
     for number, row in enumerate(rows, start=first_number):
         cells = [_cell_text(v) for v in row]
@@ -204,6 +216,8 @@ def _filled_rows(rows, first_number: int):
         else:
             empty += 1
             if empty > MAX_EMPTY_RUN:
+                if stopped is not None:
+                    stopped.update(gap_from=number - empty, gap_at=number)
                 return
 
 
