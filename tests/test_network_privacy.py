@@ -237,6 +237,27 @@ def test_a_name_of_one_word_is_never_changed_elsewhere(app, client, login_as):
         assert db_proxy.session.get(Interaction, mid).summary == "De wethouder en Anna de Vries; mail naar [verwijderd]"
 
 
+def test_a_moment_with_the_person_loses_their_first_name_or_surname_too(app, client, login_as):
+    """Linked to the moment, "Anna" or "mevrouw Kwakernaak" there can only be the person."""
+    login_as("specialist")
+    with app.app_context():
+        anna, other = Contact(name="Anna"), Contact(name="Zwaantje Kwakernaak")
+        with_anna = Interaction(kind="telefoon", occurred_on=date.today(), summary="Anna belt terug",
+                                contacts=[anna])
+        with_other = Interaction(kind="telefoon", occurred_on=date.today(),
+                                 summary="Mevrouw Kwakernaak en Anna bespraken de LEA", contacts=[other])
+        db_proxy.session.add_all([anna, other, with_anna, with_other])
+        db_proxy.session.commit()
+        ids = anna.id, other.id, with_anna.id, with_other.id
+    assert client.post(f"/personen/{ids[0]}/wissen", data={"confirm_name": "Anna"}).status_code == 200
+    assert client.post(f"/personen/{ids[1]}/wissen",
+                       data={"confirm_name": "Zwaantje Kwakernaak"}).status_code == 200
+    with app.app_context():
+        assert db_proxy.session.get(Interaction, ids[2]).summary == "[verwijderd] belt terug"
+        # Anna is not linked to the second moment: her name stays there (only listed)
+        assert db_proxy.session.get(Interaction, ids[3]).summary == "Mevrouw [verwijderd] en Anna bespraken de LEA"
+
+
 def test_the_search_loads_only_real_mentions_and_bounds_the_possible_ones(app, client, login_as, monkeypatch):
     from sqlalchemy import event
 

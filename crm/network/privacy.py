@@ -132,6 +132,20 @@ class Matcher:
             return [self.scrub(v) for v in value]
         return value
 
+    def scrub_all(self, value):
+        """``scrub``, and the first name and surname alone too: for a text about the person
+        (a contact moment with them), where "Anna" or "mevrouw Jansen" can only be them."""
+        value = self.scrub(value)
+        if self.possible is None:
+            return value
+        if isinstance(value, str):
+            return self.possible.sub(REDACTED, value)
+        if isinstance(value, dict):
+            return {k: self.scrub_all(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.scrub_all(v) for v in value]
+        return value
+
     def names(self, value) -> bool:
         return bool(self.exact) and any(self.exact.search(s) for s in _strings(value))
 
@@ -408,8 +422,16 @@ def erase(contact: Contact) -> Erasure:
     result, changed = Erasure(review_cut=found.possible_cut), set()
     moment_source = interaction_source()
     for moment in found.moments:
-        named = tuple(a for a in INTERACTION_TEXT if matcher.names(getattr(moment, a)))
-        _clean(matcher, Mention(moment_source, moment, named), changed)
+        if any(c.id == contact.id for c in moment.contacts):
+            # A moment with the person is about them: their first name or surname alone goes too.
+            for attr in INTERACTION_TEXT:
+                value = getattr(moment, attr)
+                if (scrubbed := matcher.scrub_all(value)) != value:
+                    setattr(moment, attr, scrubbed)
+                    changed.add(f"{moment.__tablename__}.{attr}")
+        else:
+            named = tuple(a for a in INTERACTION_TEXT if matcher.names(getattr(moment, a)))
+            _clean(matcher, Mention(moment_source, moment, named), changed)
         moment.summary = moment.summary or REDACTED
         if any(c.id == contact.id for c in moment.contacts):
             moment.contacts = [c for c in moment.contacts if c.id != contact.id]
