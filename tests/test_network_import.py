@@ -368,3 +368,25 @@ def test_a_claimed_file_left_behind_is_purged(tmp_path):
     left.write_text("{}")
     assert parking.purge_parked(str(tmp_path), utcnow() + parking.PARK_LIFETIME + timedelta(minutes=1)) == 1
     assert not left.exists()
+
+
+def test_a_confirmation_that_fails_to_save_can_be_tried_again(app, client, login_as, monkeypatch):
+    from crm.network import transfer
+
+    login_as("specialist")
+    html = upload(client, (HEADER + "Welzijn Oost;welzijn;;;;;\n").encode(), "lijst.csv").get_data(as_text=True)
+    token = token_of(html)
+    real_apply = transfer.apply
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("de database was even niet bereikbaar")
+
+    monkeypatch.setattr(transfer, "apply", failing)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        assert client.post("/import/bevestigen", data={"token": token, "kind": "organisaties"}).status_code == 500
+    finally:
+        app.config["PROPAGATE_EXCEPTIONS"] = None
+    monkeypatch.setattr(transfer, "apply", real_apply)
+    response = client.post("/import/bevestigen", data={"token": token, "kind": "organisaties"})
+    assert response.status_code == 302 and partners(app) == 1  # the file waited for a second try

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import secrets
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,34 +40,49 @@ def _parked_path(folder: str, token: str) -> Path | None:
     return Path(folder) / f"{token}.json"
 
 
-def unpark(folder: str, token: str, user_id: int | None,
-           now: datetime | None = None) -> tuple[str, Table] | None:
-    """The parked file of this user, used up: None when it is gone, expired, already
-    taken by another confirmation, or someone else's.
+@contextmanager
+def claimed(folder: str, token: str, user_id: int | None, now: datetime | None = None):
+    """The parked file of this user as ``(kind, table)``, or None when it is gone, expired,
+    already taken by another confirmation, or someone else's.
 
     The file is claimed by renaming it, which only one request can do: two quick clicks on
-    "Bevestigen" cannot both import it, and a purge at the same moment is no error.
+    "Bevestigen" cannot both import it, and a purge at the same moment is no error. When the
+    block ends normally the file is gone; when it fails (saving went wrong) the file is put
+    back, so the person can confirm again.
     """
     from crm.db import utcnow
 
     path = _parked_path(folder, token)
-    if path is None:
-        return None
-    claimed = path.with_name(f"{token}.{secrets.token_hex(4)}{CLAIMED}")
+    taken = path.with_name(f"{token}.{secrets.token_hex(4)}{CLAIMED}") if path else None
     try:
-        os.rename(path, claimed)
+        if taken is None:
+            raise FileNotFoundError
+        os.rename(path, taken)
     except FileNotFoundError:
-        return None
+        yield None
+        return
+    if _expired(taken, now or utcnow()):
+        taken.unlink(missing_ok=True)
+        yield None
+        return
+    data = json.loads(taken.read_text())
+    if data.get("user") != user_id:
+        os.rename(taken, path)  # not theirs: put it back for its owner
+        yield None
+        return
     try:
-        if _expired(claimed, now or utcnow()):
-            return None
-        data = json.loads(claimed.read_text())
-        if data.get("user") != user_id:
-            os.rename(claimed, path)  # not theirs: put it back for its owner
-            return None
-        return data["kind"], Table.from_json(data)
-    finally:
-        claimed.unlink(missing_ok=True)
+        yield data["kind"], Table.from_json(data)
+    except BaseException:
+        os.rename(taken, path)
+        raise
+    taken.unlink(missing_ok=True)
+
+
+def unpark(folder: str, token: str, user_id: int | None,
+           now: datetime | None = None) -> tuple[str, Table] | None:
+    """``claimed``, used up at once."""
+    with claimed(folder, token, user_id, now) as parked:
+        return parked
 
 
 def discard(folder: str, token: str, user_id: int | None = None, check_user: bool = False) -> bool:

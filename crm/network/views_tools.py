@@ -151,21 +151,22 @@ def network_import():
 @staff_only
 def network_import_confirm():
     form = ConfirmImportForm()
-    # unpark takes the parked file away: a second click, or a second tab, finds nothing.
-    parked = parking.unpark(parking.parked_folder(), form.token.data, actor_id())
-    if parked is None:
-        flash("Deze import is verlopen of al gedaan. Kies het bestand opnieuw.", "error")
-        return redirect(url_for("crm.network_import"))
-    kind, table = parked
-    preview = transfer.check(kind, table, _lists())
-    if not preview.ok:
-        flash("Er is intussen iets veranderd waardoor niet alle rijen meer kloppen. Er is niets "
-              "opgeslagen; kies het bestand opnieuw.", "error")
-        return redirect(url_for("crm.network_import"))
-    actions = {row.number: request.form.get(f"actie-{row.number}", "samenvoegen")
-               for row in preview.duplicates}
-    created, merged = transfer.apply(preview, actions, actor_id())
-    db.session.commit()
+    # The parked file is claimed: a second click, or a second tab, finds nothing. If saving
+    # fails, it is put back so the person can confirm again.
+    with parking.claimed(parking.parked_folder(), form.token.data, actor_id()) as parked:
+        if parked is None:
+            flash("Deze import is verlopen of al gedaan. Kies het bestand opnieuw.", "error")
+            return redirect(url_for("crm.network_import"))
+        kind, table = parked
+        preview = transfer.check(kind, table, _lists())
+        if not preview.ok:
+            flash("Er is intussen iets veranderd waardoor niet alle rijen meer kloppen. Er is niets "
+                  "opgeslagen; kies het bestand opnieuw.", "error")
+            return redirect(url_for("crm.network_import"))
+        actions = {row.number: request.form.get(f"actie-{row.number}", "samenvoegen")
+                   for row in preview.duplicates}
+        created, merged = transfer.apply(preview, actions, actor_id())
+        db.session.commit()
     what = "organisaties" if kind == "organisaties" else "personen"
     flash(f"Import klaar: {created} {what} toegevoegd, {merged} samengevoegd met wat er al stond.", "success")
     return redirect(url_for("crm.partners" if kind == "organisaties" else "crm.contacts"))
