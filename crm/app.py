@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Config, Flask, current_app, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import NotFound
@@ -275,7 +275,9 @@ def create_app(test_config: dict | object | None = None, instance_path: str | No
     where ``crm.cfg``, ``secret_key`` and the SQLite file live (default: ``instance/``)."""
     app = Flask("crm", instance_path=instance_path, instance_relative_config=True, static_folder=None)
     app.config.from_object(config.DefaultConfig)
-    app.config.from_pyfile("crm.cfg", silent=True)
+    from_file = Config(app.instance_path)  # kept apart: its keys count as set explicitly
+    from_file.from_pyfile("crm.cfg", silent=True)
+    app.config.update(from_file)
     config.load_environment(app.config)
     if test_config is not None:
         if isinstance(test_config, dict):
@@ -283,8 +285,8 @@ def create_app(test_config: dict | object | None = None, instance_path: str | No
         else:
             app.config.from_object(test_config)
     if app.config.get("CRM_ENV") == "production":
-        explicit = (config.file_keys(str(Path(app.instance_path) / "crm.cfg")) | config.environment_keys()
-                    | set(test_config if isinstance(test_config, dict) else ()))
+        explicit = set(from_file) | config.environment_keys() | set(
+            test_config if isinstance(test_config, dict) else ())
         config.production_defaults(app.config, explicit)
         config.read_secret_key(app.config, app.instance_path)
         config.check_production(app.config)  # before a key is generated: production brings its own

@@ -12,6 +12,7 @@ fails afterwards.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import JSON, ForeignKey, Integer, String, event, insert, inspect
@@ -64,8 +65,10 @@ class AuditEntry(Base):
         return record_labels().get(self.record_type, self.record_type or "")
 
 
+@cache
 def record_labels() -> dict[str, str]:
-    """Table name → the Dutch ``label_nl`` of its model, for every model of every package."""
+    """Table name → the Dutch ``label_nl`` of its model, for every model of every package
+    (all imported when the app is made; read per row of the audit log, so built once)."""
     return {m.local_table.name: getattr(m.class_, "label_nl", m.local_table.name)
             for m in Base.registry.mappers}
 

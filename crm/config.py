@@ -53,15 +53,6 @@ def production_defaults(config: dict, explicit: set[str]) -> None:
             config[key] = value
 
 
-def file_keys(path: str) -> set[str]:
-    """The settings an instance file sets (it is a Python file)."""
-    if not Path(path).exists():
-        return set()
-    values: dict = {"__file__": path}  # as Flask's from_pyfile gives it
-    exec(compile(Path(path).read_text(), path, "exec"), values)  # noqa: S102 - the admin's own config
-    return {key for key in values if key.isupper()}
-
-
 def environment_keys() -> set[str]:
     """The settings ``load_environment`` (and Flask, for debug) takes from the environment."""
     keys = {name for name in os.environ if name.startswith("CRM_")}

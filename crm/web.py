@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Response, current_app, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
-from crm.db import db
+from crm.db import as_utc, db
 from crm.errors import STALE_MESSAGE, RuleError
 
 MONTHS_NL = (
@@ -97,9 +97,7 @@ def nl_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=ZoneInfo("UTC"))
-        value = value.astimezone(local_tz())
+        value = as_utc(value).astimezone(local_tz())
     return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"
 
 
@@ -107,9 +105,7 @@ def nl_datetime(value: datetime | None) -> str:
     """``25 november 2026, 14:05`` in Europe/Amsterdam."""
     if value is None:
         return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo("UTC"))
-    local = value.astimezone(local_tz())
+    local = as_utc(value).astimezone(local_tz())
     return f"{nl_date(local)}, {local:%H:%M}"
 
 
@@ -117,9 +113,7 @@ def nl_time(value: datetime | None) -> str:
     """``14:05`` in the library's time zone, for lists of one day."""
     if value is None:
         return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo("UTC"))
-    return f"{value.astimezone(local_tz()):%H:%M}"
+    return f"{as_utc(value).astimezone(local_tz()):%H:%M}"
 
 
 def nl_month(year: int, month: int) -> str:

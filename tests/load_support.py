@@ -59,7 +59,9 @@ def gunicorn(app_spec: str, env: dict, workers: int = 3, log_path: Path | None =
             time.sleep(0.2)
         yield port, process
     finally:
-        process.send_signal(signal.SIGINT)  # quick shutdown; every request has been answered
+        # Graceful: a worker still writing an answer finishes it (SIGINT would interrupt the
+        # write and leave a traceback in the log); --graceful-timeout 1 keeps this short.
+        process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:

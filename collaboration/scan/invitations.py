@@ -12,24 +12,20 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
 
 from collaboration.scan.models import ScanInvitation, ScanParty
 from collaboration.scan.services import ScanError, closes_at, is_closed
-from crm.db import db, utcnow
+from crm.db import as_utc, db, utcnow
 
 #: ``secrets.token_urlsafe(32)``: 256 bits, 43 characters of the URL-safe alphabet.
 TOKEN_BYTES = 32
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 #: The one-time value of an invitation form (``secrets.token_urlsafe(24)``): 32 characters.
 NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite: naive means UTC
 
 
 def hash_token(token: str) -> str:
@@ -86,7 +82,7 @@ def _link_works(invitation: ScanInvitation, now: datetime | None = None) -> bool
     """The invitation's current link can still be used (not used, revoked or expired)."""
     if invitation.exchanged_at or invitation.revoked_at:
         return False
-    return (now or utcnow()) < _aware(invitation.expires_at)
+    return (now or utcnow()) < as_utc(invitation.expires_at)
 
 
 def invitation_by_hash(digest: str) -> ScanInvitation | None:

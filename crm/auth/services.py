@@ -16,7 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm.audit import record_event
 from crm.auth.models import LoginAttempt, LoginSession, User
-from crm.db import db, utcnow
+from crm.db import as_utc, db, utcnow
 from crm.errors import RuleError
 from crm.roles import USER_ROLES
 from crm.sqlite import immediate_writes
@@ -217,9 +217,7 @@ def load_user(token: str) -> User | None:
     if row is None:
         return None
     user, expires = row
-    if expires.tzinfo is None:  # SQLite returns naive datetimes
-        expires = expires.replace(tzinfo=utcnow().tzinfo)
-    if not user.active or expires < utcnow():
+    if not user.active or as_utc(expires) < utcnow():
         return None
     user.session_token = token
     return user

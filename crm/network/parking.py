@@ -12,9 +12,10 @@ import os
 import re
 import secrets
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from crm.db import as_utc
 from crm.network.transfer import Table
 
 #: How long a checked file waits for its confirmation; after that it is removed.
@@ -105,9 +106,7 @@ def discard(folder: str, token: str, user_id: int | None = None, check_user: boo
 
 
 def _expired(path: Path, now: datetime) -> bool:
-    if now.tzinfo is None:  # a naive time here is UTC, like every stored timestamp
-        now = now.replace(tzinfo=UTC)
-    return path.stat().st_mtime < (now - PARK_LIFETIME).timestamp()
+    return path.stat().st_mtime < (as_utc(now) - PARK_LIFETIME).timestamp()
 
 
 def purge_parked(folder: str, now: datetime) -> int:

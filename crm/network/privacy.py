@@ -422,7 +422,8 @@ def erase(contact: Contact) -> Erasure:
     result, changed = Erasure(review_cut=found.possible_cut), set()
     moment_source = interaction_source()
     for moment in found.moments:
-        if any(c.id == contact.id for c in moment.contacts):
+        linked = any(c.id == contact.id for c in moment.contacts)
+        if linked:
             # A moment with the person is about them: their first name or surname alone goes too.
             for attr in INTERACTION_TEXT:
                 value = getattr(moment, attr)
@@ -433,7 +434,7 @@ def erase(contact: Contact) -> Erasure:
             named = tuple(a for a in INTERACTION_TEXT if matcher.names(getattr(moment, a)))
             _clean(matcher, Mention(moment_source, moment, named), changed)
         moment.summary = moment.summary or REDACTED
-        if any(c.id == contact.id for c in moment.contacts):
+        if linked:
             moment.contacts = [c for c in moment.contacts if c.id != contact.id]
             changed.add("crm_interaction_contact")
         result.cleaned += 1

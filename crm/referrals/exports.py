@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import func, select
 
 from crm.admin.models import Branch
 from crm.admin.services import choices
-from crm.db import db
+from crm.db import as_utc, db
 from crm.network.models import Partner
 from crm.referrals.models import Referral
 from crm.referrals.services import labels
@@ -18,8 +18,7 @@ from crm.web import local_tz
 
 MAX_ROWS = 500_000
 def _local_date(moment: datetime) -> date:
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return moment.astimezone(local_tz()).date()
+    return as_utc(moment).astimezone(local_tz()).date()
 
 
 def figures_frame(stats: Stats) -> pd.DataFrame:

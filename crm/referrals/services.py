@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from crm.admin.models import Branch, Choice
 from crm.admin.services import choices
 from crm.audit import record_event
-from crm.db import db, insert_skipping_duplicates, utcnow
+from crm.db import as_utc, db, insert_skipping_duplicates, utcnow
 from crm.errors import RuleError, check_version
 from crm.network.models import Partner
 from crm.referrals.models import AUDIENCES, DIRECTIONS, LANGUAGES, NOTE_MAX, Referral, ReferralMonthCache
@@ -102,11 +102,6 @@ def local_day_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
     start = now.astimezone(local_tz()).replace(hour=0, minute=0, second=0, microsecond=0)
     end = start + timedelta(days=1)  # wall-clock arithmetic: right across DST changes
     return start.astimezone(UTC), end.astimezone(UTC)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they are UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # -- checks -------------------------------------------------------------------------
@@ -242,7 +237,7 @@ def delete_referral(referral: Referral) -> None:
 # -- reading ------------------------------------------------------------------------
 def is_today(referral: Referral, now: datetime | None = None) -> bool:
     start, end = local_day_bounds(now)
-    return start <= _aware(referral.created_at) < end
+    return start <= as_utc(referral.created_at) < end
 
 
 def may_change(referral: Referral, account, role: str | None, now: datetime | None = None) -> bool:
