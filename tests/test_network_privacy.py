@@ -302,3 +302,27 @@ def test_the_search_loads_only_real_mentions_and_bounds_the_possible_ones(app, c
     report = json.loads(client.get(f"/personen/{cid}/avg.json").data)
     assert [m["titel"] for m in report["mogelijk over deze persoon"]] == ["04-01-2023: Jan komt"]
     assert report["mogelijk: lijst ingekort"] is True
+
+
+def test_a_phone_number_is_the_same_in_every_notation(app, client, login_as):
+    """"+31 6 …", "0031 6 …", "+31 (0)6-…" and "06 …" are one number; another number is not."""
+    login_as("specialist")
+    with app.app_context():
+        person = Contact(name="Ria Bakker", phone="+31 6 1234 5678")
+        own = Partner(name="Eenmanszaak Bakker", kind="anders", status="actief", phone="06-12345678")
+        notes = [Interaction(kind="telefoon", occurred_on=date(2024, 3, 1), summary=text) for text in (
+            "Belt terug op 06 12 34 56 78.", "Nummer 0031 6 1234 5678 werkt niet.",
+            "Mobiel: +31 (0)6-1234 5678", "Vaste lijn +31 10 123 4567 en 061234567890 zijn iemand anders")]
+        db_proxy.session.add_all([person, own, *notes])
+        db_proxy.session.commit()
+        cid, own_id, ids = person.id, own.id, [n.id for n in notes]
+    data = json.loads(client.get(f"/personen/{cid}/avg.json").data)
+    assert ("partner", "Eenmanszaak Bakker") in {(m["soort"], m["titel"]) for m in data["genoemd in"]}
+    assert len(data["contactmomenten"]) == 3
+    assert client.post(f"/personen/{cid}/wissen", data={"confirm_name": "Ria Bakker"}).status_code == 200
+    with app.app_context():
+        assert db_proxy.session.get(Partner, own_id).phone is None
+        summaries = [db_proxy.session.get(Interaction, i).summary for i in ids]
+    assert summaries[:3] == ["Belt terug op [verwijderd].", "Nummer [verwijderd] werkt niet.",
+                             "Mobiel: [verwijderd]"]
+    assert summaries[3] == "Vaste lijn +31 10 123 4567 en 061234567890 zijn iemand anders"

@@ -56,14 +56,35 @@ def _digits(text: str | None) -> str:
     return "".join(c for c in text or "" if c.isdigit())
 
 
+def _national(text: str | None) -> str:
+    """A phone number as one key: a Dutch number by its digits without the country or trunk
+    prefix, so "06 1234 5678", "+31 6 12345678", "+31 (0)6-1234 5678" and "0031 612345678"
+    are all "612345678"; a number of another country as "+" and its digits ("+3221234567")."""
+    digits = _digits(text)
+    if (text or "").lstrip().startswith("+"):
+        digits = "00" + digits
+    if digits.startswith("0031"):
+        return digits[5:] if digits[4:5] == "0" else digits[4:]  # "+31 (0)6": the trunk 0 again
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    return digits[1:] if digits.startswith("0") else digits
+
+
+def _phone_forms(key: str) -> list[str]:
+    """The digit strings a number (a key of ``_national``) is written as in text."""
+    if key.startswith("+"):
+        return [key[1:]]  # "+32 …" or "0032 …": the same digits after the plus or the 00
+    return [prefix + key for prefix in ("0", "31", "310", "0031", "00310")]  # "+31 (0)6…": "310"
+
+
 class Matcher:
     """How the person shows up in text: exactly (erased) or possibly (only listed)."""
 
     def __init__(self, contact: Contact):
         name = " ".join((contact.name or "").split())
         self.email = (contact.email or "").strip().lower() or None
-        digits = _digits(contact.phone)
-        self.phone = digits if len(digits) >= 6 else None
+        national = _national(contact.phone)
+        self.phone = national if len(national) >= 6 else None
         tokens = name.split()
         words = [t for t in tokens if t.lower().strip(".") not in NAME_PARTICLES]
         # Only a name of two words or more is the person for sure; "Anna" or "de Vries" alone is not.
@@ -74,7 +95,9 @@ class Matcher:
         if self.email:
             exact.append(r"(?<![\w.+-])" + re.escape(self.email) + r"(?![\w-])(?!\.\w)")
         if self.phone:
-            exact.append(r"(?<!\d)" + f"[{re.escape(PHONE_SEPARATORS)}]*".join(self.phone) + r"(?!\d)")
+            between = f"[{re.escape(PHONE_SEPARATORS)}]*"
+            forms = "|".join(between.join(form) for form in _phone_forms(self.phone))
+            exact.append(rf"(?<![\d+])\+?(?:{forms})(?!\d)")  # with its "+", if written
         self.exact = re.compile("|".join(exact), re.IGNORECASE) if exact else None
         self.words = sorted({w for w in words if len(w) >= 3}, key=str.lower)
         alternatives = "|".join(map(re.escape, self.words))
@@ -99,7 +122,7 @@ class Matcher:
                 bare = text
                 for separator in separators:
                     bare = func.replace(bare, separator, "")
-                conditions.append(bare.like(f"%{self.phone}%"))
+                conditions.append(bare.like(f"%{self.phone.lstrip('+')}%"))
         return conditions
 
     def possible_conditions(self, model, attrs) -> list:
@@ -120,7 +143,7 @@ class Matcher:
             return False
         if attr == "email":
             return bool(self.email) and value.strip().lower() == self.email
-        return bool(self.phone) and _digits(value) == self.phone
+        return bool(self.phone) and _national(value) == self.phone
 
     def scrub(self, value):
         """The value with every exact mention replaced; JSON keeps its keys and shape."""

@@ -33,6 +33,10 @@ class Referral(PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     __tablename__ = "crm_referral"
     label_nl = "verwijzing"
+    field_labels_nl = {
+        "direction": "richting", "purpose": "doel", "method": "manier", "audience": "voor wie",
+        "language": "taalachtergrond", "staff_id": "geregistreerd door", "nonce": "formuliercode",
+    }
     default_theme = Theme.LEARNING
     default_phase = Phase.IMPLEMENTATION
     __table_args__ = (
@@ -84,10 +88,14 @@ class ReferralMonthly(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[int] = mapped_column(Integer)  # YYYYMM
     direction: Mapped[str] = mapped_column(String(3))
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("crm_partner.id", ondelete="SET NULL"))
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crm_partner.id", ondelete="SET NULL"), index=True  # a partner's page counts them
+    )
     purpose: Mapped[str] = mapped_column(String(60))
     method: Mapped[str] = mapped_column(String(60))
-    branch_id: Mapped[int | None] = mapped_column(ForeignKey("crm_branch.id", ondelete="SET NULL"))
+    branch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crm_branch.id", ondelete="SET NULL"), index=True
+    )
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -113,8 +121,12 @@ class ReferralMonthCache(Base):
     grain: Mapped[str] = mapped_column(String(1))  # "a" or "b", see above
     month: Mapped[int] = mapped_column(Integer)  # YYYYMM
     direction: Mapped[str] = mapped_column(String(3))
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("crm_partner.id", ondelete="SET NULL"))
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crm_partner.id", ondelete="SET NULL"), index=True  # a partner's page counts them
+    )
     purpose: Mapped[str | None] = mapped_column(String(60))
     method: Mapped[str | None] = mapped_column(String(60))
-    branch_id: Mapped[int | None] = mapped_column(ForeignKey("crm_branch.id", ondelete="SET NULL"))
+    branch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crm_branch.id", ondelete="SET NULL"), index=True
+    )
     count: Mapped[int] = mapped_column(Integer, default=0)
