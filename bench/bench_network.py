@@ -151,7 +151,7 @@ def pct(values: list[float], p: float) -> float:
 
 def time_import(app, n_rows: int) -> float:
     from crm.admin.services import choices
-    from crm.network import transfer
+    from crm.network import import_files, transfer
 
     lines = ["naam;soort;status;plaats;e-mail;telefoon;labels"]
     lines += [f"Import organisatie {i};welzijn;actief;Importstad;info{i}@import.example;010 123 45 67;vve"
@@ -161,7 +161,7 @@ def time_import(app, n_rows: int) -> float:
         db = app.extensions["crm"].db
         lists = {k: choices(k) for k in ("partner_kinds", "contact_positions", "policy_domains")}
         start = time.perf_counter()
-        table = transfer.read_table(body, "import.csv", 50 * 1024 * 1024)
+        table = import_files.read_table(body, "import.csv", 50 * 1024 * 1024)
         preview = transfer.check("organisaties", table, lists)
         assert preview.ok, [r.errors for r in preview.rows if r.errors][:3]
         transfer.apply(preview, {}, None)

@@ -58,6 +58,11 @@ class HookMoment(PhaseLabel, PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     __tablename__ = "crm_hook_moment"
     label_nl = "moment in de aanhaakkalender"
+    field_labels_nl = {
+        "kind": "soort moment", "age_months": "leeftijd van het kind",
+        "message": "boodschap over (voor)lezen", "action": "actie", "action_date": "datum van de actie",
+        "partner_kinds": "soorten partners", "materials": "materialen",
+    }
     default_theme = Theme.COLLABORATION
     default_phase = Phase.ORIENTATION
 
@@ -123,6 +128,9 @@ class AssessmentCriterion(TimestampMixin, Base):
 
     __tablename__ = "crm_assessment_criterion"
     label_nl = "criterium van de afwegingstabel"
+    field_labels_nl = {
+        "group": "groep", "label": "criterium",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group: Mapped[str] = mapped_column(String(30), index=True)
@@ -140,6 +148,10 @@ class Assessment(PhaseLabel, PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     __tablename__ = "crm_assessment"
     label_nl = "afwegingstabel"
+    field_labels_nl = {
+        "decision": "besluit", "rationale": "onderbouwing", "decided_on": "datum van het besluit",
+        "decided_by": "wie besliste", "review_on": "opnieuw bekijken op",
+    }
     default_theme = Theme.COLLABORATION
     default_phase = Phase.ORIENTATION
 
@@ -171,6 +183,10 @@ class AssessmentScore(Base):
 
     __tablename__ = "crm_assessment_score"
     label_nl = "score in de afwegingstabel"
+    field_labels_nl = {
+        "assessment_id": "afwegingstabel", "criterion_id": "criterium", "group": "groep",
+        "label": "tekst van het criterium",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
@@ -194,6 +210,11 @@ class StrengthAnalysis(PhaseLabel, PhaseMixin, VersionedMixin, TimestampMixin, B
 
     __tablename__ = "crm_strength_analysis"
     label_nl = "krachtenanalyse"
+    field_labels_nl = {
+        "made_on": "datum", "interests": "belangen van de partner", "added_value": "toegevoegde waarde",
+        "strengths": "krachten", "needs_from_library": "wat de partner nodig heeft",
+        "library_needs": "wat de bibliotheek nodig heeft",
+    }
     default_theme = Theme.COLLABORATION
     default_phase = Phase.CREATION
 
@@ -231,6 +252,14 @@ class Agreement(PhaseLabel, PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     __tablename__ = "crm_agreement"
     label_nl = "samenwerkingsafspraken"
+    field_labels_nl = {
+        "title": "naam van de samenwerking", "ambition": "gezamenlijke ambitie",
+        "who_decides": "wie bepaalt wat", "who_does_what": "wie doet wat",
+        "who_takes_part": "wie doet er mee", "meeting_frequency": "hoe vaak we overleggen",
+        "meeting_attendees": "wie bij het overleg zijn", "process_moments": "momenten voor het proces",
+        "referral_agreements": "afspraken over doorverwijzen", "document_kind": "vastgelegd in",
+        "document_date": "datum van ondertekening", "reflection_on": "datum om te reflecteren",
+    }
     default_theme = Theme.COLLABORATION
     default_phase = Phase.CREATION
 

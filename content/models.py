@@ -22,6 +22,9 @@ class PhaseProgress(PhaseMixin, VersionedMixin, TimestampMixin, Base):
     __tablename__ = "crm_phase_progress"
     __table_args__ = (UniqueConstraint("theme", "phase", name="uq_crm_phase_progress_theme_phase"),)
     label_nl = "voortgang fase"
+    field_labels_nl = {
+        "answered_by_id": "beantwoord door", "answered_at": "beantwoord op",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(20), default=NOT_STARTED)
@@ -44,6 +47,9 @@ class StepCheck(PhaseMixin, Base):
         UniqueConstraint("theme", "phase", "step_number", name="uq_crm_step_check_theme_phase_step"),
     )
     label_nl = "afgevinkte stap"
+    field_labels_nl = {
+        "step_number": "stap", "checked_by_id": "afgevinkt door", "checked_at": "afgevinkt op",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     step_number: Mapped[int] = mapped_column(Integer)
@@ -62,6 +68,9 @@ class YearSnapshot(Base):
 
     __tablename__ = "crm_year_snapshot"
     label_nl = "jaarevaluatie"
+    field_labels_nl = {
+        "data": "voortgang en antwoorden", "taken_by_id": "vastgelegd door", "taken_at": "vastgelegd op",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, unique=True)

@@ -35,6 +35,72 @@ ACTION_LABELS = {
     "forbidden": "geweigerd (geen toegang)",
 }
 
+#: Actions whose ``fields`` are names of columns (and, for "erase", ``table.column`` and
+#: table names). Other events (a view, an export) carry free words such as "json" or
+#: "124 rijen" that are shown as they are.
+CHANGE_ACTIONS = frozenset({"create", "update", "delete", "erase"})
+
+#: Dutch names of columns that mean the same in every table, short and lower case as in a
+#: list ("vestiging, doel, notitie"). A model names its own columns, and corrects one of
+#: these where it means something else there, in its class attribute ``field_labels_nl``.
+#: A label never holds a comma: the log shows the labels as one comma-separated list.
+FIELD_LABELS = {
+    "id": "nummer",
+    "created_at": "aangemaakt op",
+    "updated_at": "gewijzigd op",
+    "version": "versie",
+    "name": "naam",
+    "title": "titel",
+    "notes": "notities",
+    "note": "notitie",
+    "description": "beschrijving",
+    "status": "status",
+    "kind": "soort",
+    "theme": "thema",
+    "phase": "fase",
+    "label": "naam",
+    "position": "volgorde",
+    "active": "in gebruik",
+    "place": "plaats",
+    "address": "adres",
+    "email": "e-mailadres",
+    "phone": "telefoon",
+    "website": "website",
+    "text": "tekst",
+    "source": "bron",
+    "year": "jaar",
+    "month": "maand",
+    "count": "aantal",
+    "score": "score",
+    "answer": "antwoord",
+    "outcome": "uitkomst",
+    "key_message": "kernboodschap",
+    "goals": "doelen",
+    "expectations": "verwachtingen",
+    "interests": "belangen",
+    "occurred_on": "datum",
+    "start_date": "begindatum",
+    "end_date": "einddatum",
+    "due_on": "klaar op",
+    "library_people": "wie van de bibliotheek",
+    "library_role": "rol van de bibliotheek",
+    "partner_id": "partner",
+    "branch_id": "vestiging",
+    "municipality_id": "gemeente",
+    "contact_id": "persoon",
+    "user_id": "gebruiker",
+    "round_id": "ronde",
+    "questionnaire_id": "vragenlijst",
+    "agreement_id": "samenwerkingsafspraak",
+    "owner_id": "eigenaar",
+    "created_by_id": "aangemaakt door",
+    "submitted_at": "ingestuurd op",
+    "revoked_at": "ingetrokken op",
+    "expires_at": "verloopt op",
+    "password_hash": "wachtwoord",
+    "token_hash": "sleutel",
+}
+
 
 class AuditEntry(Base):
     __tablename__ = "crm_audit_entry"
@@ -64,6 +130,20 @@ class AuditEntry(Base):
             return "een pagina zonder toegang"
         return record_labels().get(self.record_type, self.record_type or "")
 
+    @property
+    def field_labels_text(self) -> str:
+        """The changed fields as Dutch words for the log ("vestiging, doel, notitie"), never
+        the column names; the free words of other events (a view, an export) as they are."""
+        return ", ".join(self.field_label_list)
+
+    @property
+    def field_label_list(self) -> list[str]:
+        """``field_labels_text`` as a list (for the AVG report of a person)."""
+        fields = [str(f) for f in self.fields or []]
+        if self.action not in CHANGE_ACTIONS:
+            return fields
+        return sorted((_change_label(self.record_type, f) for f in fields), key=str.lower)
+
 
 @cache
 def record_labels() -> dict[str, str]:
@@ -71,6 +151,63 @@ def record_labels() -> dict[str, str]:
     (all imported when the app is made; read per row of the audit log, so built once)."""
     return {m.local_table.name: getattr(m.class_, "label_nl", m.local_table.name)
             for m in Base.registry.mappers}
+
+
+def own_field_labels(cls) -> dict[str, str]:
+    """The ``field_labels_nl`` a model class and its bases set (the class's own win)."""
+    labels: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        labels.update(vars(klass).get("field_labels_nl") or {})
+    return labels
+
+
+@cache
+def field_labels() -> dict[str, dict[str, str]]:
+    """Table name → {column → its Dutch label}, for every column of every model that has a
+    label: the model's own ``field_labels_nl`` first, then ``FIELD_LABELS``. A column
+    without either is left out (``tests/test_audit_labels.py`` keeps that from happening
+    for audited models). Keyed by attribute name, as the log stores it."""
+    result = {}
+    for mapper in Base.registry.mappers:
+        own = own_field_labels(mapper.class_)
+        labels = {}
+        for attr in mapper.column_attrs:
+            label = own.get(attr.key) or FIELD_LABELS.get(attr.key)
+            if label:
+                labels[attr.key] = label
+        result[mapper.local_table.name] = labels
+    return result
+
+
+def field_label(record_type: str | None, column: str) -> str:
+    """The Dutch label of one column of a table ("branch_id" → "vestiging"); a column
+    nobody named yet keeps its own name, so the log never hides what changed."""
+    return field_labels().get(record_type or "", {}).get(column) or FIELD_LABELS.get(column, column)
+
+
+def _table_label(table_name: str) -> str:
+    """A table as Dutch words: its model's label, or for a link table (no model) the
+    labels of the two records it links ("koppeling contactmoment – persoon")."""
+    labels = record_labels()
+    if table_name in labels:
+        return labels[table_name]
+    table = Base.metadata.tables.get(table_name)
+    if table is None:
+        return table_name
+    linked = [labels.get(fk.column.table.name, fk.column.table.name)
+              for column in table.columns for fk in column.foreign_keys]
+    return "koppeling " + " – ".join(linked) if linked else table_name
+
+
+def _change_label(record_type: str | None, field: str) -> str:
+    """One entry of ``fields`` of a change: a column of the record, or (written when a
+    person is erased) ``table.column`` of another record or a whole (link) table."""
+    table_name, dot, column = field.partition(".")
+    if dot and table_name in Base.metadata.tables:
+        return f"{_table_label(table_name)}: {field_label(table_name, column)}"
+    if field not in field_labels().get(record_type or "", {}) and field in Base.metadata.tables:
+        return _table_label(field)
+    return field_label(record_type, field)
 
 
 _INSERT = insert(AuditEntry.__table__)  # built once: written on every change

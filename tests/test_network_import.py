@@ -90,6 +90,24 @@ def test_duplicates_are_merged_unless_asked(app, client, login_as):
     assert partners(app) == 2
 
 
+def test_the_preview_shows_what_merging_replaces(app, client, login_as):
+    login_as("specialist")
+    with app.app_context():
+        db_proxy.session.add_all([
+            Partner(name="Welzijn Rivierstad", kind="welzijn", status="actief", place="Rivierstad",
+                    phone="010 111 11 11", email="info@welzijn.example"),
+            Partner(name="Kinderopvang Noord", kind="kinderopvang", status="actief", place="Rivierstad")])
+        db_proxy.session.commit()
+    body = (HEADER + "Welzijn Rivierstad;welzijn;;Rivierstad;info@welzijn.example;06 2222 2222;\n"
+            "Kinderopvang Noord;kinderopvang;;Rivierstad;noord@opvang.example;;\n").encode()
+    html = upload(client, body, "lijst.csv").get_data(as_text=True)
+    assert "telefoon: ‘010 111 11 11’ wordt ‘06 2222 2222’" in html
+    assert "e-mail: ‘info" not in html  # the same value is no change
+    assert html.count("Samenvoegen vervangt:") == 1
+    assert "Samenvoegen vult alleen aan wat nog leeg is." in html  # the opvang only gets an e-mail
+    assert partners(app) == 2
+
+
 def test_duplicate_inside_the_file_is_an_error(app, client, login_as):
     login_as("specialist")
     body = (HEADER + "A;welzijn;;X;;;\nA;welzijn;;X;;;\n").encode()
@@ -189,7 +207,7 @@ def test_error_rows_keep_the_spreadsheets_numbers(app, client, login_as):
 
 
 def test_row_numbers_with_empty_rows_in_xlsx(app):
-    from crm.network import transfer
+    from crm.network import import_files
 
     wb = Workbook()
     ws = wb.active
@@ -199,7 +217,7 @@ def test_row_numbers_with_empty_rows_in_xlsx(app):
     ws.append(["B", "welzijn"])
     buffer = io.BytesIO()
     wb.save(buffer)
-    table = transfer.read_table(buffer.getvalue(), "lijst.xlsx", 10**6)
+    table = import_files.read_table(buffer.getvalue(), "lijst.xlsx", 10**6)
     assert [n for n, _ in table.rows] == [2, 4]
 
 
@@ -226,7 +244,7 @@ def test_parked_file_goes_when_used_cancelled_or_old(app, client, login_as, tmp_
     from datetime import timedelta
 
     from crm.db import utcnow
-    from crm.network import parking, transfer
+    from crm.network import import_files, parking
 
     login_as("specialist")
     folder = os.path.join(app.instance_path, "imports")
@@ -242,7 +260,7 @@ def test_parked_file_goes_when_used_cancelled_or_old(app, client, login_as, tmp_
     client.post("/import/bevestigen", data={"token": token, "kind": "organisaties"})
     assert partners(app) == 1 and not os.path.exists(os.path.join(folder, f"{token}.json"))
     # older than the lifetime: refused, and removed by the next park and by the purge
-    table = transfer.Table(["naam"], [(2, {"naam": "C"})])
+    table = import_files.Table(["naam"], [(2, {"naam": "C"})])
     now = utcnow()
     old = parking.park(str(tmp_path), "organisaties", table, 1, now=now)
     older = parking.park(str(tmp_path), "organisaties", table, 1, now=now)
@@ -267,7 +285,7 @@ def test_parked_file_goes_when_used_cancelled_or_old(app, client, login_as, tmp_
 def test_a_stray_far_away_cell_does_not_make_the_file_endless(app, monkeypatch):
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-    from crm.network import transfer
+    from crm.network import import_files, transfer
 
     read, widths = [], []
     iter_rows = ReadOnlyWorksheet.iter_rows
@@ -288,27 +306,27 @@ def test_a_stray_far_away_cell_does_not_make_the_file_endless(app, monkeypatch):
     ws["XFD3"] = "verdwaald"  # the last column Excel has: outside the header, not read
     buffer = io.BytesIO()
     wb.save(buffer)
-    table = transfer.read_table(buffer.getvalue(), "lijst.xlsx", 10**6)
+    table = import_files.read_table(buffer.getvalue(), "lijst.xlsx", 10**6)
     assert [n for n, _ in table.rows] == [2, 4]  # the spreadsheet's own row numbers
     assert table.headers == ["naam", "soort"]
-    assert widths[-1] == 2 and max(read) <= transfer.MAX_COLUMNS  # only as wide as the header row
+    assert widths[-1] == 2 and max(read) <= import_files.MAX_COLUMNS  # only as wide as the header row
     # Something a million rows down: reading stops after the empty rows, and says so.
     ws["CV1000000"] = "verdwaald"
     buffer = io.BytesIO()
     wb.save(buffer)
     read.clear()
-    with pytest.raises(transfer.ImportFileError, match="Onder rij 4 volgen meer dan 1000 lege rijen"):
-        transfer.read_table(buffer.getvalue(), "lijst.xlsx", 10**6)
-    assert len(read) < 5 + 2 * transfer.MAX_EMPTY_RUN  # not a million empty rows
+    with pytest.raises(import_files.ImportFileError, match="Onder rij 4 volgen meer dan 1000 lege rijen"):
+        import_files.read_table(buffer.getvalue(), "lijst.xlsx", 10**6)
+    assert len(read) < 5 + 2 * import_files.MAX_EMPTY_RUN  # not a million empty rows
     with app.app_context():
         preview = transfer.check("organisaties", table, {"partner_kinds": [("welzijn", "Welzijn")]})
     assert [r.number for r in preview.rows if r.errors] == [4]
 
 
 def test_xlsx_longer_than_the_limit_is_refused_without_reading_on(app, monkeypatch):
-    from crm.network import transfer
+    from crm.network import import_files
 
-    monkeypatch.setattr(transfer, "MAX_ROWS", 3)
+    monkeypatch.setattr(import_files, "MAX_ROWS", 3)
     wb = Workbook()
     ws = wb.active
     ws.append(["naam", "soort"])
@@ -316,16 +334,16 @@ def test_xlsx_longer_than_the_limit_is_refused_without_reading_on(app, monkeypat
         ws.append([f"P{i}", "welzijn"])
     buffer = io.BytesIO()
     wb.save(buffer)
-    with pytest.raises(transfer.ImportFileError, match="meer dan 3 rijen"):
-        transfer.read_table(buffer.getvalue(), "lijst.xlsx", 10**6)
+    with pytest.raises(import_files.ImportFileError, match="meer dan 3 rijen"):
+        import_files.read_table(buffer.getvalue(), "lijst.xlsx", 10**6)
 
 
 def test_two_confirmations_at_once_import_the_file_once(app, client, login_as, tmp_path):
     import threading
 
-    from crm.network import parking, transfer
+    from crm.network import import_files, parking
 
-    table = transfer.Table(["naam", "soort"], [(2, {"naam": "A", "soort": "welzijn"})])
+    table = import_files.Table(["naam", "soort"], [(2, {"naam": "A", "soort": "welzijn"})])
     # both requests get past unpark before either has finished: only the first gets the file
     token = parking.park(str(tmp_path), "organisaties", table, 1)
     assert parking.unpark(str(tmp_path), token, 1) == ("organisaties", table)

@@ -40,6 +40,10 @@ def test_export_everything_about_a_person(app, client, login_as):
     assert data["organisaties"][0]["functie"] == "Raadslid"
     summaries = {m["samenvatting"] for m in data["contactmomenten"]}
     assert summaries == {"Gebeld met Peter van Dijk", "Raadsvergadering; peter van dijk stelde vragen"}
+    # fields by their Dutch names, as the forms call them
+    assert {k for m in data["genoemd in"] for k in m["tekst"]} == {"notities"}
+    created = next(e for e in data["logboek"] if e["wat"] == "aangemaakt")
+    assert {"naam", "e-mailadres", "telefoon"} <= set(created["velden"]) and "name" not in created["velden"]
     html = client.get(f"/personen/{cid}/avg/afdruk").get_data(as_text=True)
     assert "Houdt van voetbal" in html and "data-print" in html
     assert "2 contactmoment(en)" in client.get(f"/personen/{cid}/avg").get_data(as_text=True)

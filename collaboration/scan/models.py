@@ -48,6 +48,9 @@ class ScanQuestionnaire(TimestampMixin, Base):
 
     __tablename__ = "crm_scan_questionnaire"
     label_nl = "vragenlijst samenwerkingsscan"
+    field_labels_nl = {
+        "number": "versie", "intro": "inleiding",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True)
@@ -86,6 +89,9 @@ class ScanItem(Base):
 
     __tablename__ = "crm_scan_item"
     label_nl = "stelling"
+    field_labels_nl = {
+        "kind": "stelling of open vraag", "aspect": "aspect",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire_id: Mapped[int] = mapped_column(
@@ -108,6 +114,11 @@ class ScanRound(PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     __tablename__ = "crm_scan_round"
     label_nl = "samenwerkingsscan"
+    field_labels_nl = {
+        "purpose": "waarom", "collaboration_key": "partners in de samenwerking", "opens_on": "open vanaf",
+        "closes_on": "sluit na", "partners_may_see_results": "partners zien uitkomsten",
+        "revealed_at": "gedeeld op", "revealed_by_id": "gedeeld door",
+    }
     default_theme = Theme.COLLABORATION
     default_phase = Phase.EVALUATION
 
@@ -149,6 +160,9 @@ class ScanParty(Base):
 
     __tablename__ = "crm_scan_party"
     label_nl = "partij in samenwerkingsscan"
+    field_labels_nl = {
+        "is_library": "bibliotheek zelf",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("crm_scan_round.id", ondelete="CASCADE"), index=True)
@@ -173,6 +187,11 @@ class ScanInvitation(TimestampMixin, Base):
 
     __tablename__ = "crm_scan_invitation"
     label_nl = "uitnodiging samenwerkingsscan"
+    field_labels_nl = {
+        "party_id": "partij", "person_name": "naam van de persoon", "generation": "versie van de link",
+        "sent_at": "verstuurd op", "exchanged_at": "link gebruikt op", "opened_at": "geopend op",
+        "draft_saved_at": "concept opgeslagen op", "invited_by_id": "uitgenodigd door",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     party_id: Mapped[int] = mapped_column(ForeignKey("crm_scan_party.id", ondelete="CASCADE"), index=True)
@@ -227,6 +246,9 @@ class ScanResponse(TimestampMixin, Base):
 
     __tablename__ = "crm_scan_response"
     label_nl = "antwoorden samenwerkingsscan"
+    field_labels_nl = {
+        "invitation_id": "uitnodiging",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invitation_id: Mapped[int] = mapped_column(
@@ -244,6 +266,10 @@ class ScanAnswer(Base):
 
     __tablename__ = "crm_scan_answer"
     label_nl = "antwoord samenwerkingsscan"
+    field_labels_nl = {
+        "response_id": "antwoorden", "item_id": "stelling", "dont_know": "weet ik niet",
+        "comment": "toelichting",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(

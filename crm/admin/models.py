@@ -28,6 +28,9 @@ class Choice(Base):
     __tablename__ = "crm_choice"
     __table_args__ = (UniqueConstraint("list_key", "code", name="uq_crm_choice_list_code"),)
     label_nl = "keuzelijst-optie"
+    field_labels_nl = {
+        "list_key": "lijst", "code": "code", "label": "naam", "active": "zichtbaar",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     list_key: Mapped[str] = mapped_column(String(40), index=True)
@@ -40,6 +43,9 @@ class Choice(Base):
 class Setting(Base):
     __tablename__ = "crm_setting"
     label_nl = "instelling"
+    field_labels_nl = {
+        "key": "instelling", "value": "waarde",
+    }
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[dict | list | int | str | None] = mapped_column(JSON)

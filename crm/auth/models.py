@@ -17,6 +17,10 @@ class User(TimestampMixin, Base):
 
     __tablename__ = "crm_user"
     label_nl = "gebruiker"
+    field_labels_nl = {
+        "role": "rol", "active": "actief", "external_id": "account in het platform",
+        "last_login_at": "laatst ingelogd",
+    }
     # The login itself is logged ("ingelogd"); the time stamp it sets is no change to log.
     __audit_skip__ = ("last_login_at",)
 

@@ -29,6 +29,10 @@ class Partner(PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     __tablename__ = "crm_partner"
     label_nl = "partner"
+    field_labels_nl = {
+        "kind": "soort organisatie", "internal": "intern", "offer": "aanbod",
+        "how_to_refer": "zo verwijs je", "tags": "labels",
+    }
     default_theme = Theme.COLLABORATION
     default_phase = Phase.ORIENTATION
 
@@ -65,6 +69,9 @@ class Partner(PhaseMixin, VersionedMixin, TimestampMixin, Base):
 class PartnerStatusChange(Base):
     __tablename__ = "crm_partner_status_change"
     label_nl = "statuswijziging"
+    field_labels_nl = {
+        "changed_at": "gewijzigd op", "changed_by_id": "gewijzigd door",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("crm_partner.id", ondelete="CASCADE"), index=True)
@@ -80,6 +87,11 @@ class Contact(PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     __tablename__ = "crm_contact"
     label_nl = "persoon"
+    field_labels_nl = {
+        "position": "positie", "domains": "beleidsdomeinen", "influence": "invloed", "interest": "belang",
+        "warmth": "relatie", "knowledge": "wat ze al weten", "hook": "haakje", "known_by": "wie hen kent",
+        "valuable": "waardevol", "evaluation": "evaluatie", "erased_at": "gewist op",
+    }
     default_theme = Theme.PROFILING
     default_phase = Phase.ORIENTATION
 
@@ -138,6 +150,10 @@ class Affiliation(TimestampMixin, Base):
 
     __tablename__ = "crm_affiliation"
     label_nl = "koppeling persoon–organisatie"
+    field_labels_nl = {
+        "partner_id": "organisatie", "function": "functie", "department": "afdeling",
+        "start_date": "vanaf", "end_date": "tot en met",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("crm_contact.id", ondelete="CASCADE"), index=True)
@@ -175,6 +191,11 @@ class Interaction(PhaseMixin, VersionedMixin, TimestampMixin, Base):
               "follow_up_due"),
     )
     label_nl = "contactmoment"
+    field_labels_nl = {
+        "kind": "soort contact", "summary": "waar het over ging", "outcome": "uitkomst en afspraken",
+        "follow_up": "opvolging", "follow_up_due": "opvolgen vóór", "follow_up_owner_id": "wie opvolgt",
+        "follow_up_done_at": "opgevolgd op", "follow_up_done_by_id": "opgevolgd door",
+    }
     default_theme = Theme.COLLABORATION
     default_phase = Phase.IMPLEMENTATION
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from crm.db import as_utc
-from crm.network.transfer import Table
+from crm.network.import_files import Table
 
 #: How long a checked file waits for its confirmation; after that it is removed.
 PARK_LIFETIME = timedelta(hours=2)

@@ -25,7 +25,7 @@ from flask import url_for
 from sqlalchemy import JSON, Text, case, cast, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
-from crm.audit import AuditEntry, record_event
+from crm.audit import AuditEntry, field_label, record_event
 from crm.db import db, utcnow
 from crm.network.models import Contact, Interaction, Partner, interaction_contacts
 from crm.registry import PersonalText, current_registry
@@ -390,20 +390,25 @@ def person_report(contact: Contact, found: Found | None = None) -> dict:
         ],
         "genoemd in": [
             {"soort": m.source.label, "titel": m.source.title_of(m.record),
-             "tekst": {a: _shown(m.record, a, matcher) for a in m.fields}}
+             "tekst": {_label(m, a): _shown(m.record, a, matcher) for a in m.fields}}
             for m in found.others
         ],
         "mogelijk over deze persoon": [
-            {"soort": m.source.label, "titel": m.source.title_of(m.record), "velden": list(m.fields)}
+            {"soort": m.source.label, "titel": m.source.title_of(m.record),
+             "velden": [_label(m, a) for a in m.fields]}
             for m in found.possible
         ],
         "mogelijk: lijst ingekort": found.possible_cut,
         "logboek": [
             {"wanneer": e.created_at.isoformat(), "wie": e.actor_label, "wat": e.action_label,
-             "velden": e.fields or []}
+             "velden": e.field_label_list}
             for e in audit
         ],
     }
+
+
+def _label(mention: Mention, attr: str) -> str:
+    return field_label(mention.record.__tablename__, attr)
 
 
 # -- wissen ---------------------------------------------------------------------------------------

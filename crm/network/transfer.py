@@ -1,12 +1,10 @@
-"""Import of organisations and people from CSV/XLSX (preview, all-or-nothing, merge of
-duplicates) and the tables behind every export."""
+"""Import of organisations and people: check every row of a file (``import_files`` reads
+it), show a preview with the duplicates and what merging them changes, and store all rows
+or none."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -15,16 +13,12 @@ from sqlalchemy import insert, select
 from crm.db import db
 from crm.forms import PHONE_RE
 from crm.network import services
+from crm.network.import_files import Table
 from crm.network.models import STATUS_LABELS, Affiliation, Contact, Partner
 
 if TYPE_CHECKING:
     import pandas as pd
 
-MAX_ROWS = 20000
-#: A spreadsheet's data ends after this many empty rows in a row (a stray cell far below is no data).
-MAX_EMPTY_RUN = 1000
-#: Columns read to find the header row; the header row then sets how wide every row is read.
-MAX_COLUMNS = 200
 #: Same shape the forms accept (one @, a dot in the domain, no spaces); cheap for 10,000 rows.
 EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
 YES = {"ja", "j", "yes", "true", "1", "intern", "waar"}
@@ -46,9 +40,12 @@ COLUMNS = {
         ("belang", "interest", False), ("relatie", "warmth", False), ("notities", "notes", False),
     ],
 }
-ALIASES = {"email": "e-mail", "e-mailadres": "e-mail", "emailadres": "e-mail", "telefoonnummer": "telefoon",
-           "naam organisatie": "naam", "organisatienaam": "naam", "verwijzen": "zo verwijs je",
-           "tags": "labels", "woonplaats": "plaats", "website url": "website"}
+#: What "samenvoegen" writes over when the file has a value for it. Labels, domains and the
+#: link to an organisation are added to what is there, never replaced.
+MERGED = {
+    "organisaties": ("offer", "how_to_refer", "address", "website", "phone", "email", "notes"),
+    "personen": ("phone", "position", "warmth", "notes", "influence", "interest"),
+}
 EXAMPLES = {
     "organisaties": ["Kinderopvang De Voorbeeld", "kinderopvang", "nee", "verkennend",
                      "Opvang voor kinderen van 0 tot 4 jaar", "Bel de locatiemanager", "Dorpsstraat 1",
@@ -60,26 +57,6 @@ EXAMPLES = {
 }
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read; the message says what to do."""
-
-
-@dataclass
-class Table:
-    """A file's rows under its header row. ``rows`` pairs the row number as the spreadsheet
-    shows it (empty rows count, the header is row 1) with {normalised header: text}."""
-
-    headers: list[str]
-    rows: list[tuple[int, dict[str, str]]]
-
-    def to_json(self) -> dict:
-        return {"headers": self.headers, "rows": self.rows}
-
-    @classmethod
-    def from_json(cls, data: dict) -> Table:
-        return cls(data["headers"], [(n, row) for n, row in data["rows"]])
-
-
 @dataclass
 class RowResult:
     number: int  # the row number as the spreadsheet shows it (header is row 1)
@@ -87,6 +64,8 @@ class RowResult:
     errors: list[str] = field(default_factory=list)
     duplicate_id: int | None = None
     duplicate_label: str | None = None
+    #: What merging with the duplicate writes over: (column, value now, value from the file).
+    overwrites: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -107,140 +86,6 @@ class Preview:
     @property
     def duplicates(self) -> list[RowResult]:
         return [r for r in self.rows if r.duplicate_id]
-
-
-def _norm(header: str) -> str:
-    text = unicodedata.normalize("NFKD", str(header or "")).encode("ascii", "ignore").decode().lower()
-    text = " ".join(text.replace("_", " ").replace("*", "").split())
-    return ALIASES.get(text, text)
-
-
-# -- reading files ------------------------------------------------------------------------------
-def read_table(data: bytes, filename: str, max_bytes: int) -> Table:
-    """The rows of the file; raises ImportFileError with a Dutch message."""
-    if len(data) > max_bytes:
-        raise ImportFileError(f"Het bestand is groter dan {max_bytes // (1024 * 1024)} MB. "
-                              "Splits het op in kleinere bestanden.")
-    if not data:
-        raise ImportFileError("Het bestand is leeg. Kies een CSV- of Excelbestand met gegevens.")
-    name = (filename or "").lower()
-    if data[:4] == b"PK\x03\x04":
-        if not name.endswith(".xlsx"):
-            raise ImportFileError("Dit bestand is geen CSV of Excel (.xlsx). Sla het op als .xlsx of .csv.")
-        return _read_xlsx(data)
-    if name.endswith((".xlsx", ".xls")) or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ImportFileError("Dit Excelbestand kan niet gelezen worden. Sla het op als .xlsx of als .csv.")
-    if not name.endswith((".csv", ".txt")) or b"\0" in data[:4096]:
-        raise ImportFileError("Dit bestand is geen CSV of Excel (.xlsx). Gebruik het sjabloon.")
-    return _read_csv(data)
-
-
-def _read_csv(data: bytes) -> Table:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly everything
-        raise ImportFileError("De tekens in het bestand zijn niet te lezen. Sla het op als CSV (UTF-8).")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as exc:
-        raise ImportFileError("Dit CSV-bestand is niet goed te lezen. Sla het opnieuw op als CSV "
-                              "of gebruik het sjabloon.") from exc
-    return _rows_from_lists(rows)
-
-
-def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # noqa: BLE001 - any broken file gets the same plain message
-        raise ImportFileError(
-            "Dit Excelbestand kan niet gelezen worden. Sla het opnieuw op als .xlsx.") from exc
-    try:
-        numbered = _sheet_rows(workbook.worksheets[0])
-    except ImportFileError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a damaged sheet gets the same plain message
-        raise ImportFileError(
-            "Dit Excelbestand kan niet gelezen worden. Sla het opnieuw op als .xlsx.") from exc
-    finally:
-        workbook.close()
-    return _table(numbered)
-
-
-def _sheet_rows(sheet) -> list[tuple[int, list[str]]]:
-    """The non-empty rows of the sheet with their row number, the header row first.
-
-    openpyxl yields every empty row up to the last used cell, each as wide as the widest
-    row: one stray cell far down or far right would mean a million rows of thousands of
-    cells. So the header row sets the width, and reading stops after ``MAX_EMPTY_RUN``
-    empty rows in a row or once there are more rows than an import may have.
-    """
-    first = next(_filled_rows(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1), None)
-    if first is None:
-        return []
-    number, cells = first
-    width = max(i for i, c in enumerate(cells, start=1) if c.strip())
-    numbered = [(number, cells[:width])]
-    stopped: dict = {}
-    for row in _filled_rows(sheet.iter_rows(min_row=number + 1, max_col=width, values_only=True),
-                            number + 1, stopped):
-        numbered.append(row)
-        if len(numbered) > MAX_ROWS + 1:  # enough to say the file is too long
-            break
-    last = sheet.max_row or 0
-    if "gap_from" in stopped and last > stopped["gap_at"]:
-        # Nothing is dropped without a word: something stands far below the rest.
-        raise ImportFileError(
-            f"Onder rij {stopped['gap_from']} volgen meer dan {MAX_EMPTY_RUN} lege rijen, en "
-            f"daarna staat nog iets (tot rij {last}). Haal de lege rijen of wat eronder staat "
-            "weg, en probeer het opnieuw.")
-    return numbered
-
-
-def _filled_rows(rows, first_number: int, stopped: dict | None = None):
-    """The non-empty rows with their number; ends after ``MAX_EMPTY_RUN`` empty rows in a row
-    (``stopped`` then says where the empty rows began and where reading stopped)."""
-    empty = 0
-    for number, row in enumerate(rows, start=first_number):
-        cells = [_cell_text(v) for v in row]
-        if any(c.strip() for c in cells):
-            empty = 0
-            yield number, cells
-        else:
-            empty += 1
-            if empty > MAX_EMPTY_RUN:
-                if stopped is not None:
-                    stopped.update(gap_from=number - empty, gap_at=number)
-                return
-
-
-def _rows_from_lists(rows: list[list[str]]) -> Table:
-    # Empty rows are skipped but still counted: the error report uses the spreadsheet's numbers.
-    return _table([(n, r) for n, r in enumerate(rows, start=1) if any(str(c).strip() for c in r)])
-
-
-def _table(numbered: list[tuple[int, list[str]]]) -> Table:
-    """The table of the non-empty rows (with their row numbers); the first is the header."""
-    if not numbered:
-        raise ImportFileError("Het bestand is leeg. Kies een CSV- of Excelbestand met gegevens.")
-    if len(numbered) - 1 > MAX_ROWS:
-        raise ImportFileError(f"Het bestand heeft meer dan {MAX_ROWS} rijen. Splits het op.")
-    if len(numbered) == 1:
-        raise ImportFileError("Het bestand heeft alleen een kopregel: er zijn geen rijen om te importeren. "
-                              "Zet de gegevens onder de kopregel en kies het bestand opnieuw.")
-    headers = [_norm(h) for h in numbered[0][1]]
-    out = []
-    for n, raw in numbered[1:]:
-        out.append((n, {h: str(raw[i]).replace("\x00", "").strip() if i < len(raw) else ""
-                        for i, h in enumerate(headers) if h}))
-    return Table([h for h in headers if h], out)
 
 
 # -- checking rows --------------------------------------------------------------------------------
@@ -293,7 +138,29 @@ def check(kind: str, table: Table, lists: dict) -> Preview:
         if key and key in existing:
             result.duplicate_id, result.duplicate_label = existing[key]
         rows.append(result)
+    _find_overwrites(kind, rows)
     return Preview(kind, rows, missing, ignored)
+
+
+def _find_overwrites(kind: str, rows: list[RowResult]) -> None:
+    """For every duplicate: the values that merging would replace by a different one."""
+    duplicates = [r for r in rows if r.duplicate_id and not r.errors]
+    if not duplicates:
+        return
+    model = Partner if kind == "organisaties" else Contact
+    attrs = MERGED[kind]
+    stored = {row.id: row for row in db.session.execute(
+        select(model.id, *(getattr(model, a) for a in attrs))
+        .where(model.id.in_({r.duplicate_id for r in duplicates})))}
+    columns = {attr: col for col, attr, _ in COLUMNS[kind]}
+    for result in duplicates:
+        now = stored.get(result.duplicate_id)
+        for attr in attrs:
+            old, new = getattr(now, attr, None), result.values.get(attr)
+            if old in (None, "") or new in (None, ""):
+                continue
+            if str(old).strip() != str(new).strip():
+                result.overwrites.append((columns[attr], str(old), str(new)))
 
 
 def _check_common(values: dict, result: RowResult) -> None:
@@ -381,7 +248,7 @@ def apply(preview: Preview, actions: dict[int, str], actor_id: int | None) -> tu
             v = row.values
             target = _merge_target(existing, row, actions)
             if target is not None:
-                for attr in ("offer", "how_to_refer", "address", "website", "phone", "email", "notes"):
+                for attr in MERGED["organisaties"]:
                     if v[attr]:
                         setattr(target, attr, v[attr])
                 target.tags = sorted(set(target.tags or []) | set(services.parse_tags(v["tags"])))
@@ -407,7 +274,7 @@ def apply(preview: Preview, actions: dict[int, str], actor_id: int | None) -> tu
                 created += 1
             else:
                 merged += 1
-            for attr in ("phone", "position", "warmth", "notes", "influence", "interest"):
+            for attr in MERGED["personen"]:
                 if v[attr] not in (None, ""):
                     setattr(target, attr, v[attr])
             target.email = (v["email"] or target.email or "").lower() or None
@@ -424,16 +291,6 @@ def _merge_target(existing: dict, row: RowResult, actions: dict):
     if actions.get(row.number, "samenvoegen") == "nieuw":
         return None
     return existing.get(row.duplicate_id)
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _bulk_insert_partners(rows: list[dict], actor_id: int | None) -> int:

@@ -12,7 +12,7 @@ from crm.audit import record_event
 from crm.blueprint import bp
 from crm.charts import cached_svg, svg_response
 from crm.db import db
-from crm.network import maps, moments, parking, privacy, services, transfer
+from crm.network import import_files, maps, moments, parking, privacy, services, transfer
 from crm.network.forms import ConfirmImportForm, EraseForm, ImportForm
 from crm.network.models import QUADRANTS, Contact
 from crm.network.views import _contact_filters, _load_contact, _partner_filters, actor_id, get_or_404, labels
@@ -133,8 +133,8 @@ def network_import():
                 max_bytes = int(current_app.config.get("CRM_MAX_UPLOAD_MB", 5)) * 1024 * 1024
                 data = upload.stream.read(max_bytes + 1)
                 try:
-                    table = transfer.read_table(data, upload.filename, max_bytes)
-                except transfer.ImportFileError as exc:
+                    table = import_files.read_table(data, upload.filename, max_bytes)
+                except import_files.ImportFileError as exc:
                     add_form_error(form, "file", str(exc))
                 else:
                     preview = transfer.check(form.kind.data, table, _lists())

@@ -19,6 +19,9 @@ class PitchVersion(PhaseMixin, TimestampMixin, Base):
 
     __tablename__ = "crm_lobby_pitch"
     label_nl = "elevator pitch"
+    field_labels_nl = {
+        "title": "naam", "author_id": "geschreven door", "current": "huidige pitch",
+    }
     default_theme = Theme.PROFILING
     default_phase = Phase.CREATION
 
@@ -64,6 +67,11 @@ class Material(PhaseMixin, TimestampMixin, Base):
 
     __tablename__ = "crm_lobby_material"
     label_nl = "ondersteunend middel"
+    field_labels_nl = {
+        "kind": "soort middel", "title": "naam", "url": "link", "note": "toelichting",
+        "file_name": "bestandsnaam", "file_type": "soort bestand", "file_size": "grootte van het bestand",
+        "file_data": "bestand",
+    }
     default_theme = Theme.PROFILING
     default_phase = Phase.CREATION
 
@@ -97,6 +105,10 @@ class Evidence(PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     __tablename__ = "crm_lobby_evidence"
     label_nl = "bewijslast"
+    field_labels_nl = {
+        "kind": "soort bewijs", "text": "cijfer of verhaal", "permission": "toestemming",
+        "permission_note": "van wie de toestemming is",
+    }
     default_theme = Theme.PROFILING
     default_phase = Phase.IMPLEMENTATION
 
@@ -123,6 +135,10 @@ class EvidenceImage(TimestampMixin, Base):
 
     __tablename__ = "crm_lobby_evidence_image"
     label_nl = "foto bij bewijslast"
+    field_labels_nl = {
+        "evidence_id": "bewijs", "content_type": "soort bestand", "filename": "bestandsnaam",
+        "size": "grootte van het bestand", "width": "breedte", "height": "hoogte", "data": "foto",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     evidence_id: Mapped[int] = mapped_column(

@@ -44,6 +44,12 @@ class Municipality(PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     __tablename__ = "crm_lobby_municipality"
     label_nl = "gemeenteprofiel"
+    field_labels_nl = {
+        "partner_id": "gemeente", "cbs_code": "CBS-gemeentecode", "college": "college en portefeuilles",
+        "coalition_goals": "doelen uit coalitieakkoord", "lea": "lokale educatieve agenda",
+        "regional_plan": "regionaal plan", "contact_municipality": "contactgemeente",
+        "expectations": "verwachtingen en afspraken", "fundament": "checklist fundament",
+    }
     default_theme = Theme.PROFILING
     default_phase = Phase.ORIENTATION
 
@@ -84,6 +90,9 @@ class KeyFigure(TimestampMixin, Base):
 
     __tablename__ = "crm_lobby_key_figure"
     label_nl = "kerncijfer"
+    field_labels_nl = {
+        "label": "cijfer", "value": "waarde", "unit": "eenheid",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(
@@ -104,6 +113,9 @@ class LobbyPlan(PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     __tablename__ = "crm_lobby_plan"
     label_nl = "lobbyplan"
+    field_labels_nl = {
+        "items": "checklist lobbyplan",
+    }
     default_theme = Theme.PROFILING
     default_phase = Phase.ORIENTATION
 

@@ -50,6 +50,11 @@ class Meeting(PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     __tablename__ = "crm_lobby_meeting"
     label_nl = "gesprek met de gemeente"
+    field_labels_nl = {
+        "title": "onderwerp", "held_on": "datum", "starts_at": "tijd",
+        "library_people": "namens de bibliotheek", "goals_note": "toelichting op de doelen",
+        "questions": "vragen",
+    }
     default_theme = Theme.PROFILING
     default_phase = Phase.ORIENTATION
 
@@ -95,6 +100,10 @@ class MeetingAgreement(TimestampMixin, Base):
 
     __tablename__ = "crm_lobby_agreement"
     label_nl = "afspraak uit gesprek"
+    field_labels_nl = {
+        "meeting_id": "gesprek", "description": "afspraak", "owner_id": "wie het oppakt",
+        "owner_name": "naam buiten de bibliotheek", "done_at": "afgerond op",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
@@ -135,6 +144,11 @@ class ActionPlan(PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     __tablename__ = "crm_lobby_action_plan"
     label_nl = "plan van aanpak"
+    field_labels_nl = {
+        "title": "naam", "audience": "wie je wilt bereiken", "role": "rol", "story": "verhaal",
+        "internal": "wie intern betrokken zijn", "external": "externe partners",
+        "needs": "wat je nodig hebt", "actions_text": "acties", "planning": "planning",
+    }
     default_theme = Theme.PROFILING
     default_phase = Phase.IMPLEMENTATION
 
@@ -167,6 +181,10 @@ class PlanAction(TimestampMixin, Base):
 
     __tablename__ = "crm_lobby_plan_action"
     label_nl = "actie uit plan van aanpak"
+    field_labels_nl = {
+        "plan_id": "plan van aanpak", "description": "actie", "owner": "wie", "due_on": "wanneer",
+        "done": "klaar",
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(
@@ -185,6 +203,11 @@ class Evaluation(PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     __tablename__ = "crm_lobby_evaluation"
     label_nl = "evaluatie profilering"
+    field_labels_nl = {
+        "evaluated_on": "datum", "plan_review": "plan van aanpak en verhaal",
+        "contacts_review": "contacten", "friction": "stroeve samenwerkingen",
+        "materials_review": "middelen en succesverhalen", "focus": "focus",
+    }
     default_theme = Theme.PROFILING
     default_phase = Phase.EVALUATION
 
