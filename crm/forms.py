@@ -9,19 +9,31 @@ from functools import cache
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from wtforms import DateField, FieldList, FormField, HiddenField
+from wtforms import DateField, FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 
 def clean_text(value):
-    """Remove NUL and other control characters (not tabs/newlines) and outer white space."""
+    """Remove NUL and other control characters (not tabs/newlines) and outer white space.
+
+    A line break is one "\n": browsers send it as "\r\n" but count it as one character
+    in ``maxlength``, so the server must count it as one too."""
     if isinstance(value, str):
-        value = CONTROL_RE.sub("", value).strip()
+        value = CONTROL_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return value
+
+
+def single_line(value):
+    """A one-line field (a name, a title) never holds a line break: a browser cannot type
+    one, but a script can, and a title also becomes a mail subject."""
+    if isinstance(value, str) and "\n" in value:
+        value = LINE_BREAK_RE.sub(" ", value)
     return value
 
 
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LINE_BREAK_RE = re.compile(r"\s*\n\s*")
 
 
 #: WTForms' Dutch messages that are too terse for a visitor at the desk, said plainly.
@@ -94,6 +106,10 @@ class BaseForm(FlaskForm):
             filters = list(unbound_field.kwargs.get("filters", []))
             if clean_text not in filters:
                 filters.append(clean_text)
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, TextAreaField) \
+                    and single_line not in filters:
+                filters.append(single_line)
             return unbound_field.bind(form=form, filters=filters, **options)
 
     def validate(self, extra_validators=None):

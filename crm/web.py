@@ -120,8 +120,24 @@ def nl_month(year: int, month: int) -> str:
     return f"{MONTHS_NL[month - 1]} {year}"
 
 
+#: No list has this many pages; a longer number is a typing error (and too big for the database).
+MAX_PAGE = 100_000
+
+
 def page_number() -> int:
     try:
-        return max(1, int(request.args.get("pagina", 1)))
+        return min(max(1, int(request.args.get("pagina", 1))), MAX_PAGE)
     except ValueError:
         return 1
+
+
+def parse_date(text: str | None) -> date | None:
+    """A date from an address: ``2026-12-03`` (what a date field sends) or ``3-12-2026``."""
+    text = (text or "").strip()
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            value = datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date, no time
+        except ValueError:
+            continue
+        return value if 1900 <= value.year <= 2100 else None
+    return None

@@ -513,5 +513,5 @@ def test_today_list_shows_the_local_time_only(app, client, login_as, partner):
     from zoneinfo import ZoneInfo
 
     local = moment.astimezone(ZoneInfo("Europe/Amsterdam"))
-    assert f"<td>{local:%H:%M}</td>" in html
+    assert f'<td data-label="Tijd">{local:%H:%M}</td>' in html
     assert f"{local.year}," not in html  # no "26 november 2026, 00:49" on every row

@@ -68,6 +68,7 @@ class Referral(PhaseMixin, VersionedMixin, TimestampMixin, Base):
 
     partner = relationship("Partner")
     branch = relationship("Branch")
+    staff = relationship("User")  # who registered it: shown to the admin only
 
     @property
     def direction_label(self) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 from flask import g, has_request_context
 from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from crm.admin.models import Branch, Choice
 from crm.admin.services import choices
@@ -254,6 +255,30 @@ def todays_referrals(staff_id: int, now: datetime | None = None) -> list[Referra
         .where(Referral.staff_id == staff_id, Referral.created_at >= start, Referral.created_at < end)
         .order_by(Referral.created_at.desc(), Referral.id.desc())
     ))
+
+
+#: Referrals shown at most on one day of the admin's overview.
+DAY_MAX = 500
+
+
+def referrals_of_day(day: date) -> list[Referral]:
+    """Everyone's referrals of one local day, newest first (the admin corrects older ones)."""
+    start = datetime.combine(day, time.min, tzinfo=local_tz())
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=local_tz())
+    return list(db.session.scalars(
+        select(Referral).options(joinedload(Referral.partner), joinedload(Referral.staff))
+        .where(Referral.created_at >= start.astimezone(UTC), Referral.created_at < end.astimezone(UTC))
+        .order_by(Referral.created_at.desc(), Referral.id.desc()).limit(DAY_MAX)
+    ))
+
+
+def last_method(staff_id: int) -> str | None:
+    """How this staff member referred last time, if that is still on the list."""
+    method = db.session.scalar(
+        select(Referral.method).where(Referral.staff_id == staff_id)
+        .order_by(Referral.created_at.desc(), Referral.id.desc()).limit(1)
+    )
+    return method if method in dict(options(METHODS_KEY)) else None
 
 
 def most_used_partner_ids(limit: int = 6, now: datetime | None = None) -> list[int]:

@@ -13,7 +13,7 @@ from crm.auth.services import current_account
 from crm.blueprint import bp
 from crm.charts import svg_response
 from crm.db import db
-from crm.permissions import allow, current_role, require, staff_only
+from crm.permissions import admin_only, allow, current_role, require, staff_only
 from crm.referrals import services
 from crm.referrals.forms import ReferralEditForm, ReferralForm, StatsFilterForm
 from crm.referrals.models import Referral
@@ -27,7 +27,7 @@ from crm.referrals.stats import (
     parse_month,
 )
 from crm.sqlite import reads_first
-from crm.web import is_local_path, redirect_next, render_form, save_form
+from crm.web import is_local_path, local_today, parse_date, redirect_next, render_form, save_form
 
 registrars = allow(roles.ADMIN, roles.FRONTOFFICE)
 FILTER_KEYS = ("start", "end", "branch", "kind")
@@ -48,6 +48,9 @@ def prepare_form(form, account=None) -> None:
         form.nonce.data = secrets.token_urlsafe(24)
         if account is not None and form.branch_id.data is None:
             form.branch_id.data = account.branch_id or 0
+        if account is not None and not form.method.data:
+            # How you referred last time is how you usually refer: partner, purpose, save.
+            form.method.data = services.last_method(account.id)
 
 
 def picker(keep: int | None = None) -> dict:
@@ -90,8 +93,9 @@ def referral_new():
         ))
         if ok:
             if stored.created:
+                # Its own category: the form then gets ready for the next one (referrals.js).
                 flash(f"Verwijzing opgeslagen: {stored.summary}. Je kunt de volgende invullen.",
-                      "success")
+                      "referral-saved")
             else:
                 flash("Deze verwijzing was al opgeslagen; er is niets dubbel bewaard.", "info")
             return redirect_next("crm.referral_new")
@@ -114,6 +118,23 @@ def referral_today():
     account = current_account()
     referrals = services.todays_referrals(account.id) if account else []
     return render_template("crm/referrals/today.html", referrals=referrals, labels=services.labels())
+
+
+@bp.route("/verwijzingen/per-dag")
+@admin_only
+def referral_day():
+    """Everyone's referrals of one day, so the admin can correct older ones."""
+    today = local_today()
+    day = parse_date(request.args.get("dag")) or today
+    error = None
+    if request.args.get("dag") and parse_date(request.args.get("dag")) is None:
+        error = "Vul een datum in, zoals 3-12-2026."
+    elif day > today:
+        error, day = "Die dag moet nog komen. Kies vandaag of een eerdere dag.", today
+    referrals = services.referrals_of_day(day)
+    return render_template("crm/referrals/today.html", referrals=referrals, labels=services.labels(),
+                           day=day, today=today, day_error=error, day_max=services.DAY_MAX,
+                           back=request.full_path.rstrip("?")), (422 if error else 200)
 
 
 def _changeable(referral_id: int) -> Referral:
@@ -141,8 +162,8 @@ def referral_edit(referral_id: int):
         ))
         if ok:
             flash(f"De verwijzing is verbeterd: {summary}.", "success")
-            return redirect(url_for("crm.referral_today"))
-    return render_form("crm/referrals/edit.html", form, referral=referral,
+            return redirect_next("crm.referral_today")
+    return render_form("crm/referrals/edit.html", form, referral=referral, next_url=next_path(),
                        **picker(keep=referral.partner_id))
 
 
@@ -153,7 +174,7 @@ def referral_delete(referral_id: int):
     services.delete_referral(referral)
     db.session.commit()
     flash("De verwijzing is verwijderd.", "success")
-    return redirect(url_for("crm.referral_today"))
+    return redirect_next("crm.referral_today")
 
 
 # -- statistics ----------------------------------------------------------------------

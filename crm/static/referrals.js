@@ -32,14 +32,24 @@
     var status = document.createElement("p");
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
+    var none = document.createElement("p");  // the same news as the status, for the eye
+    none.className = "partner-none";
+    none.hidden = true;
     wrap.appendChild(input);
     wrap.appendChild(list);
+    wrap.appendChild(none);
     wrap.appendChild(status);
     select.parentNode.insertBefore(wrap, select);
     select.hidden = true;
     label.setAttribute("for", id);
 
-    if (select.selectedIndex > 0) { input.value = select.options[select.selectedIndex].text; }
+    // The box always shows the partner the select holds: also when the browser brings the
+    // page back (Back button) with the select as it was, after this script ran.
+    function showChosen() {
+      input.value = select.selectedIndex > 0 ? select.options[select.selectedIndex].text : "";
+    }
+    showChosen();
+    window.addEventListener("pageshow", showChosen);
 
     var results = [];         // the partners in the list
     var shownFor = null;      // the text the list was found for (null: no list yet)
@@ -110,6 +120,8 @@
       list.hidden = !open;
       input.setAttribute("aria-expanded", open ? "true" : "false");
       status.textContent = items.length ? items.length + " partners gevonden." : "Geen partner gevonden.";
+      none.hidden = items.length > 0 || !query.trim();
+      none.textContent = "Geen partner gevonden voor ‘" + query.trim() + "’. Typ een deel van de naam of de plaats.";
       highlight(open ? 0 : -1);
     }
 
@@ -160,6 +172,7 @@
 
     input.addEventListener("input", function () {
       select.value = "";
+      none.hidden = true;
       seq++;  // the answer for the text before this keystroke is stale now
       chooseWhenShown = false;
       settleWhenShown = false;
@@ -211,7 +224,7 @@
     // After saving, the form is ready for the next referral: focus the partner search. The
     // confirmation stays in view, and a screen reader reads it with the search box (a status
     // message that is already there when the page loads is not announced by itself).
-    var saved = document.querySelector(".flash-success");
+    var saved = document.querySelector(".flash-referral-saved");
     if (saved && field.closest(".panel-referral, .referral-page")) {
       if (!saved.id) { saved.id = "referral-saved"; }
       var described = input.getAttribute("aria-describedby");

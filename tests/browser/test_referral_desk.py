@@ -41,7 +41,7 @@ def test_keyboard_only_referral_from_the_start_page(app, live_server, page, arti
     # A screen reader reads the confirmation with the box, and it is in view on a phone too.
     expect(combobox).to_have_accessible_description(re.compile(
         r"^Verwijzing opgeslagen: Taalhuis Rivierstad · Taal en lezen · Warme overdracht\."))
-    expect(page.locator(".flash-success")).to_be_in_viewport()
+    expect(page.locator(".flash-referral-saved")).to_be_in_viewport()
     with app.app_context():
         db = app.extensions["crm"].db
         referral = db.session.scalars(select(Referral)).one()
@@ -99,7 +99,7 @@ def _finish_and_save(page) -> None:
     page.get_by_role("radio", name="Warme overdracht").check()
     page.get_by_role("button", name="Verwijzing opslaan").press("Enter")
     page.wait_for_load_state("domcontentloaded")
-    expect(page.locator(".flash-success")).to_contain_text("opgeslagen")
+    expect(page.locator(".flash-referral-saved")).to_contain_text("opgeslagen")
 
 
 def test_fast_enter_never_takes_a_stale_list(app, live_server, page):
@@ -203,3 +203,39 @@ def test_statistics_tables_are_reachable_by_keyboard(app, live_server, page):
     wrap.focus()
     wrap.press("ArrowRight")
     page.wait_for_function("el => el.scrollLeft > 0", arg=wrap.element_handle())
+
+
+def test_back_after_saving_never_saves_a_partner_the_box_does_not_show(app, live_server, page):
+    email, ids = _desk(app, ("Voedselbank Rivierstad", 0), ("Taalhuis Rivierstad", 0))
+    browser_login(page, live_server, email)
+    page.goto(f"{live_server}/verwijzingen/nieuw")
+    combobox = page.get_by_role("combobox")
+    combobox.focus()
+    page.keyboard.type("voedsel")
+    page.keyboard.press("Enter")
+    expect(page.locator(".partner-picker [role=status]")).to_contain_text("Voedselbank Rivierstad gekozen")
+    _finish_and_save(page)
+    page.go_back()
+    page.wait_for_load_state("load")
+    shown = page.get_by_role("combobox").input_value()
+    held = page.evaluate("(() => { const s = document.querySelector('select[name=partner_id]');"
+                         " return s.selectedIndex > 0 ? s.options[s.selectedIndex].text : ''; })()")
+    assert shown == held  # what will be saved is what the box shows
+    page.get_by_role("button", name="Verwijzing opslaan").click()
+    page.wait_for_load_state("domcontentloaded")
+    stored = _stored_partners(app)
+    assert stored in ([ids["Voedselbank Rivierstad"]], [ids["Voedselbank Rivierstad"]] * 2)
+    if len(stored) == 1:  # the form came back empty: it asks for a partner
+        expect(page.locator(".error-summary")).to_contain_text("Kies een partner")
+
+
+def test_no_match_is_said_on_screen(app, live_server, page):
+    email, _ids = _desk(app, ("Taalhuis Rivierstad", 0))
+    browser_login(page, live_server, email)
+    combobox = page.get_by_role("combobox")
+    combobox.focus()
+    page.keyboard.type("xyzq")
+    expect(page.locator(".partner-none")).to_be_visible()
+    expect(page.locator(".partner-none")).to_contain_text("Geen partner gevonden voor ‘xyzq’")
+    page.keyboard.press("Backspace")
+    expect(page.locator(".partner-none")).to_be_hidden()
