@@ -20,6 +20,8 @@ class DefaultConfig:
     CRM_LOGIN_MAX_FAILURES = 5
     CRM_LOGIN_WINDOW_MINUTES = 15
     CRM_LOGIN_IP_MAX_FAILURES = 30
+    #: Failures for one account from all addresses together (someone guessing from many places).
+    CRM_LOGIN_ACCOUNT_MAX_FAILURES = 50
     CRM_SESSION_HOURS = 12
     CRM_MAX_UPLOAD_MB = 5
     CRM_PER_PAGE = 25

@@ -120,3 +120,40 @@ def test_login_session_is_stored_as_hash(app, client):
     with app.app_context():
         row = db.session.scalars(select(LoginSession)).one()
         assert len(row.token_hash) == 64
+
+
+def test_guesses_from_one_address_do_not_lock_the_owner_out_elsewhere(app, db_url, client):
+    """Five wrong passwords for a colleague's e-mail close that account for the guesser's
+    address only; many failures from many addresses close it for everyone."""
+    from tests.fixtures.app import dispose, make_app
+
+    _, email = _user(app)
+    guesser = app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    for _ in range(5):
+        assert login(guesser, email, "nog-steeds-fout-123").status_code == 422
+    assert login(guesser, email).status_code == 429
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    assert login(client, email).status_code == 302  # the owner, at the library
+    client.post("/uitloggen")
+    strict = make_app(db_url, CRM_LOGIN_ACCOUNT_MAX_FAILURES=6)
+    spread = strict.test_client()
+    spread.environ_base["REMOTE_ADDR"] = "192.0.2.44"
+    assert login(spread, email, "weer-een-fout-123").status_code == 422  # the sixth failure
+    owner = strict.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    assert login(owner, email).status_code == 429
+    dispose(strict)
+
+
+def test_an_unknown_address_costs_a_password_check_too(app, client, monkeypatch):
+    """The time of a failed login must not tell whether the e-mail has an account."""
+    import crm.auth.services as auth
+
+    checked = []
+    real = auth.check_password_hash
+    monkeypatch.setattr(auth, "check_password_hash", lambda h, p: checked.append(h) or real(h, p))
+    _, email = _user(app)
+    login(client, email, "fout-fout-fout-1")
+    login(client, "niemand@bieb.example", "fout-fout-fout-1")
+    assert len(checked) == 2 and checked[0].split("$")[0] == checked[1].split("$")[0]  # same method

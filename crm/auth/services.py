@@ -147,38 +147,50 @@ def set_password(user: User, password: str | None = None) -> str | None:
 
 
 # -- login ---------------------------------------------------------------------
-def _recent_failures(column, key: str) -> int:
+def _recent_failures(*conditions) -> int:
     window = timedelta(minutes=current_app.config["CRM_LOGIN_WINDOW_MINUTES"])
     return db.session.scalar(
         select(func.count()).select_from(LoginAttempt).where(
-            column == key, LoginAttempt.created_at >= utcnow() - window
+            *conditions, LoginAttempt.created_at >= utcnow() - window
         )
     )
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """A hash to check a password against when the e-mail is unknown, so that an unknown
+    address takes as long as a known one (the time must not tell who has an account)."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def authenticate(email: str, password: str, ip: str) -> User | None:
     """Check the credentials. Throttled attempts raise ``LoginThrottled``.
 
-    Failures are stored in the database, so the limit holds across all workers.
+    Failures are stored in the database, so the limit holds across all workers. An account
+    is closed for guesses from the address that guessed wrong (not for its owner elsewhere),
+    an address for all accounts after more failures, and an account for everyone only after
+    many failures from many addresses.
     """
     account_key, ip_key = _key(normalise_email(email)), _key(ip or "?")
     cfg = current_app.config
+    account, address = LoginAttempt.account_key == account_key, LoginAttempt.ip_key == ip_key
     if (
-        _recent_failures(LoginAttempt.account_key, account_key) >= cfg["CRM_LOGIN_MAX_FAILURES"]
-        or _recent_failures(LoginAttempt.ip_key, ip_key) >= cfg["CRM_LOGIN_IP_MAX_FAILURES"]
+        _recent_failures(account, address) >= cfg["CRM_LOGIN_MAX_FAILURES"]
+        or _recent_failures(address) >= cfg["CRM_LOGIN_IP_MAX_FAILURES"]
+        or _recent_failures(account) >= cfg["CRM_LOGIN_ACCOUNT_MAX_FAILURES"]
     ):
         record_event("login_throttled", "crm_user")
         raise LoginThrottled
     user = find_user_by_email(email)
-    ok = bool(
-        user and user.active and user.password_hash
-        and check_password_hash(user.password_hash, password)
-    )
+    usable = bool(user and user.active and user.password_hash)
+    stored = user.password_hash if usable else _dummy_hash(cfg["CRM_PASSWORD_HASH_METHOD"])
+    ok = check_password_hash(stored, password) and usable
     if not ok:
         db.session.add(LoginAttempt(account_key=account_key, ip_key=ip_key))
         record_event("login_failed", "crm_user", user.id if user else None)
         return None
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.account_key == account_key))
+    # The owner's own slips are forgiven; guesses from elsewhere keep counting.
+    db.session.execute(delete(LoginAttempt).where(account, address))
     user.last_login_at = utcnow()
     return user
 
