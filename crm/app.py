@@ -170,6 +170,7 @@ def configure_templates(app: Flask) -> None:
     app.add_template_filter(web.nl_date, "nl_date")
     app.add_template_filter(web.nl_datetime, "nl_datetime")
     app.add_template_filter(web.nl_time, "nl_time")
+    app.add_template_filter(web.nl_count, "nl_count")
 
 
 CSP = (
@@ -210,6 +211,8 @@ def configure_security(app: Flask, state: CRMState) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.is_secure and app.config["CRM_HSTS_SECONDS"]:
+            headers.setdefault("Strict-Transport-Security", f"max-age={app.config['CRM_HSTS_SECONDS']}")
         # Pages of the plugin show names and notes: never keep them in a cache.
         if not request.path.startswith(f"{state.url_prefix}/assets/"):
             headers["Cache-Control"] = "no-store"

@@ -27,6 +27,9 @@ class DefaultConfig:
     CRM_PER_PAGE = 25
     CRM_FRAME_ANCESTORS = "'self'"
     CRM_PROXY_COUNT = 0  # proxies in front (nginx: 1); their X-Forwarded-* headers are trusted
+    #: Strict-Transport-Security on answers over https: browsers then never use plain http
+    #: for this site again (0: not sent). Production sends it for a year.
+    CRM_HSTS_SECONDS = 0
     # The plugin's own CSRF check (crm.permissions) on every POST of its pages; a host's
     # WTF_CSRF_* settings stay the host's. A token lives as long as a login session.
     CRM_CSRF_ENABLED = True
@@ -43,6 +46,7 @@ class ProductionConfig(DefaultConfig):
     CRM_ENV = "production"
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    CRM_HSTS_SECONDS = 365 * 24 * 3600
     DEBUG = False
 
 

@@ -84,8 +84,11 @@ def _check_csrf() -> None:
         return
     token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
     try:
-        # A form may stay open all day at the desk: the token lives as long as a login session.
-        validate_csrf(token, time_limit=current_app.config.get("CRM_SESSION_HOURS", 12) * 3600)
+        # A form may stay open all day at the desk, and a partner may take days over the scan:
+        # the token lives as long as the longest session it can belong to (a partner's
+        # invitation session, Flask's PERMANENT_SESSION_LIFETIME; a login session ends sooner).
+        lifetime = current_app.permanent_session_lifetime.total_seconds()
+        validate_csrf(token, time_limit=int(lifetime))
     except ValidationError as exc:
         raise CSRFError(str(exc)) from exc
 

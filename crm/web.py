@@ -116,6 +116,11 @@ def nl_time(value: datetime | None) -> str:
     return f"{as_utc(value).astimezone(local_tz()):%H:%M}"
 
 
+def nl_count(n: int, one: str, many: str) -> str:
+    """``{{ 2|nl_count('koppeling', 'koppelingen') }}`` → "2 koppelingen": no "koppeling(en)"."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def nl_month(year: int, month: int) -> str:
     return f"{MONTHS_NL[month - 1]} {year}"
 

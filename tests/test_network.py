@@ -348,7 +348,9 @@ def test_export_neutralises_formulas(app, client, login_as):
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
-    assert sheet["A2"].value.startswith("'=") and sheet["A2"].data_type == "s"
+    # XLSX: the name as typed, stored as text with the quote prefix, never as a formula.
+    assert sheet["A2"].value == "=HYPERLINK(\"http://x\")" and sheet["A2"].data_type == "s"
+    assert sheet["A2"].quotePrefix
     for url in ("/personen/export?formaat=xlsx", "/contactmomenten/export?formaat=csv"):
         assert client.get(url).status_code == 200
     assert client.get("/partners/export?formaat=pdf").status_code == 404

@@ -46,7 +46,7 @@ def test_export_everything_about_a_person(app, client, login_as):
     assert {"naam", "e-mailadres", "telefoon"} <= set(created["velden"]) and "name" not in created["velden"]
     html = client.get(f"/personen/{cid}/avg/afdruk").get_data(as_text=True)
     assert "Houdt van voetbal" in html and "data-print" in html
-    assert "2 contactmoment(en)" in client.get(f"/personen/{cid}/avg").get_data(as_text=True)
+    assert "2 contactmomenten waarin" in client.get(f"/personen/{cid}/avg").get_data(as_text=True)
     with app.app_context():
         actions = [e.action for e in db_proxy.session.scalars(
             select(AuditEntry).where(AuditEntry.record_type == "crm_contact", AuditEntry.record_id == cid))]

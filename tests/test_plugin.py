@@ -189,6 +189,7 @@ def test_unknown_address_under_the_prefix_gets_the_dutch_page_and_the_host_keeps
     response = client.get("/gezinsaanpak/bestaat-niet")
     page = response.get_data(as_text=True)
     assert response.status_code == 404 and "Pagina niet gevonden" in page and "Naar de startpagina" in page
+    assert "<title>Pagina niet gevonden" in page  # the tab says what happened, too
     response = client.get("/bestaat-niet")
     assert response.status_code == 404 and "Pagina niet gevonden" not in response.get_data(as_text=True)
 

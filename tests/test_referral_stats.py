@@ -254,7 +254,10 @@ def test_export_rows_xlsx_is_anonymous(app, client, login_as, data):
     assert rows[0] == ("Datum", "Maand", "Richting", "Partner", "Soort partner", "Doel", "Manier",
                        "Voor wie", "Taalachtergrond", "Vestiging")
     assert len(rows) == 1 + 6
-    assert "'@SUM(1+1)" in {row[3] for row in rows}
+    # XLSX keeps the name as it is, stored as text (no apostrophe: F5 of review 2).
+    assert "@SUM(1+1)" in {row[3] for row in rows}
+    cell = next(c for c in sheet["D"] if c.value == "@SUM(1+1)")
+    assert cell.data_type == "s" and cell.quotePrefix
     flat = " ".join(str(v) for row in rows for v in row)
     assert "geheime notitie" not in flat
 

@@ -73,6 +73,13 @@ def test_referral_table_has_no_personal_data_columns(app):
     ("Woont op 1234 Ab", "postcode"),
     ("1234aB", "postcode"),
     ("woont op 2511ca", "postcode"),
+    ("woont op 1234\u00a0AB", "postcode"),  # a no-break space
+    ("bel 06\u200b12345678", "phone"),  # a zero-width space
+    ("mail jan(at)example.nl", "email"),
+    ("jan [at] example [punt] nl", "email"),
+    ("geboren 12-03-2019", "birthdate"),
+    ("kind geb. 3 maart 2019", "birthdate"),
+    ("Geboortedatum: 12/3/19", "birthdate"),
 ])
 def test_personal_data_is_recognised(text, kind):
     assert privacy.personal_data_kind(text) == kind
@@ -83,6 +90,7 @@ def test_personal_data_is_recognised(text, kind):
     "123456789", "in 2024 en 2025 al eerder geweest", "3 folders meegegeven",
     "haalt om 1200 af", "sinds 2019 de cursus gevolgd", "1500 km gereden", "2025 op de wachtlijst",
     "jaar 2024 En verder", "code 2000 SS",
+    "de geboorte van de baby op 3 maart", "kind geboren in 2019", "met (a) en (b) geholpen",
 ])
 def test_ordinary_notes_pass(text):
     assert privacy.personal_data_kind(text) is None

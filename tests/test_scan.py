@@ -959,10 +959,13 @@ def test_export_neutralises_formulas(app, client, login_as):
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(response.data))
-    values = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
-              if isinstance(c.value, str)]
-    assert "'=HYPERLINK(\"x\")" in values and "'+1+1" in values and "'@SUM(A1)" in values
-    assert not any(v.startswith(("=", "+", "@")) for v in values)
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    values = [c.value for c in cells]
+    # XLSX: the text as typed, stored as text (never a formula) with Excel's quote prefix.
+    assert "=HYPERLINK(\"x\")" in values and "+1+1" in values and "@SUM(A1)" in values
+    risky = [c for c in cells if c.value.startswith(("=", "+", "@"))]
+    assert risky and all(c.data_type == "s" and c.quotePrefix for c in risky)
+    assert not any(c.data_type == "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)
     with store(app) as db:
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export"))
         assert entry.record_id == info.id

@@ -124,6 +124,26 @@ def test_csrf_is_required_on_every_post(csrf_app, world):
         assert _row_counts() == before
 
 
+def test_a_form_left_open_for_days_can_still_be_saved(app, csrf_app, monkeypatch):
+    """The token lives as long as the session: a partner over the scan for days, a desk all day."""
+    import itsdangerous.timed
+
+    client = csrf_app.test_client()
+    with csrf_app.app_context():
+        email = make_user("specialist").email
+    page = client.get("/inloggen").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    later = itsdangerous.timed.time.time() + 3 * 24 * 3600
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    response = client.post("/inloggen", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    # a token of another session is still refused
+    other = csrf_app.test_client()
+    other.get("/inloggen")
+    assert other.post("/inloggen", data={"email": email, "password": PASSWORD,
+                                         "csrf_token": token}).status_code == 400
+
+
 @pytest.mark.parametrize("role", ["admin", "specialist", "frontoffice"])
 def test_every_post_form_on_every_page_carries_the_csrf_token(csrf_app, world, role):
     """A form without the token can never be saved (the policy check refuses it with 400),
@@ -191,6 +211,19 @@ def test_production_config_refuses_development_key(tmp_path):
     assert ProductionConfig.SESSION_COOKIE_SECURE is True
     assert ProductionConfig.DEBUG is False
     check_production({"SECRET_KEY": "a-real-production-secret-of-good-length", "DEBUG": False})
+
+
+def test_over_https_production_tells_browsers_to_stay_on_https(app, db_url):
+    from tests.fixtures.app import dispose, make_app
+
+    plain = app.test_client().get("/inloggen", base_url="https://bieb.example")
+    assert "Strict-Transport-Security" not in plain.headers  # not by default (development)
+    production = make_app(db_url, CRM_HSTS_SECONDS=ProductionConfig.CRM_HSTS_SECONDS)
+    client = production.test_client()
+    assert client.get("/inloggen", base_url="https://bieb.example").headers[
+        "Strict-Transport-Security"] == "max-age=31536000"
+    assert "Strict-Transport-Security" not in client.get("/inloggen").headers  # plain http: never
+    dispose(production)
 
 
 def test_secret_key_is_generated_into_the_instance_folder(tmp_path, monkeypatch):

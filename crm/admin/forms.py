@@ -1,6 +1,14 @@
 """Forms of the administration pages."""
 
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import ValidationError
 
 from crm.auth.services import password_problem
@@ -62,6 +70,24 @@ class BranchForm(BaseForm):
 class ChoiceForm(BaseForm):
     label = StringField("Naam", validators=[required("de naam"), max_length(120)])
     submit = SubmitField("Toevoegen")
+
+
+class ChoiceRenameForm(BaseForm):
+    label = StringField(
+        "Nieuwe naam", validators=[required("de naam"), max_length(120)],
+        description="Wat al met deze optie is vastgelegd, krijgt ook de nieuwe naam en telt "
+        "gewoon mee in de cijfers.",
+    )
+    submit = SubmitField("Naam opslaan")
+
+
+#: The two move buttons of a list option: the value of the button that was pressed.
+MOVES = {"up": -1, "down": 1}
+
+
+class ChoiceMoveForm(BaseForm):
+    direction = RadioField("Verplaatsen", choices=[("up", "Omhoog"), ("down", "Omlaag")],
+                           validators=[chosen("omhoog of omlaag")])
 
 
 class EmptyForm(BaseForm):

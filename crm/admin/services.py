@@ -105,11 +105,20 @@ def list_options(key: str) -> list[Choice]:
     ]
 
 
+def _stored_option(key: str, code: str) -> Choice | None:
+    ensure_list(key)
+    return db.session.scalar(select(Choice).where(Choice.list_key == key, Choice.code == code))
+
+
+def _label_taken(key: str, label: str, own: Choice | None = None) -> bool:
+    return any(c.label.lower() == label.lower() and c is not own for c in list_options(key))
+
+
 def add_choice(key: str, label: str) -> Choice:
     ensure_list(key)
     label = label.strip()
     existing = list_options(key)
-    if any(c.label.lower() == label.lower() for c in existing):
+    if _label_taken(key, label):
         raise AdminError("Deze optie staat al in de lijst.", "label")
     code = base = slugify(label)
     n = 2
@@ -121,14 +130,59 @@ def add_choice(key: str, label: str) -> Choice:
     return choice
 
 
+LAST_VISIBLE = "Er moet minstens één optie zichtbaar blijven, anders kan niemand meer kiezen."
+
+
 def toggle_choice(key: str, code: str) -> Choice | None:
-    """Hide or show an option; records that use it keep their label."""
-    ensure_list(key)
-    choice = db.session.scalar(select(Choice).where(Choice.list_key == key, Choice.code == code))
-    if choice is not None:
-        choice.active = not choice.active
-        db.session.flush()
+    """Hide or show an option; records that use it keep their label.
+
+    The last visible option cannot be hidden: the forms would have nothing to choose
+    (a referral needs a purpose and a method)."""
+    choice = _stored_option(key, code)
+    if choice is None:
+        return None
+    if choice.active:
+        visible = db.session.scalar(select(func.count()).select_from(Choice).where(
+            Choice.list_key == key, Choice.active.is_(True)))
+        if visible <= 1:
+            raise AdminError(LAST_VISIBLE)
+    choice.active = not choice.active
+    db.session.flush()
     return choice
+
+
+def rename_choice(key: str, code: str, label: str) -> Choice | None:
+    """Give an option a new name. The code stays, so records and statistics that use the
+    option keep counting it as one option, now under the new name."""
+    choice = _stored_option(key, code)
+    if choice is None:
+        return None
+    label = label.strip()
+    if _label_taken(key, label, own=choice):
+        raise AdminError("Er is al een optie met deze naam.", "label")
+    choice.label = label
+    db.session.flush()
+    return choice
+
+
+def move_choice(key: str, code: str, step: int) -> tuple[Choice, int] | None:
+    """Move an option one place up (``step`` −1) or down (+1) in the list; the order is the
+    order of the forms and the charts. Returns the option and its new place (1 = first);
+    at the top or bottom it stays where it is."""
+    if _stored_option(key, code) is None:
+        return None
+    options = list_options(key)
+    index = next(i for i, c in enumerate(options) if c.code == code)
+    target = index + step
+    if 0 <= target < len(options):
+        options[index], options[target] = options[target], options[index]
+    else:
+        target = index
+    for position, option in enumerate(options):  # also repairs equal positions
+        if option.position != position:
+            option.position = position
+    db.session.flush()
+    return options[target], target + 1
 
 
 # -- settings ------------------------------------------------------------------------

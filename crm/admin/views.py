@@ -7,8 +7,11 @@ from sqlalchemy import select
 
 from crm.admin import services
 from crm.admin.forms import (
+    MOVES,
     BranchForm,
     ChoiceForm,
+    ChoiceMoveForm,
+    ChoiceRenameForm,
     EmptyForm,
     PasswordResetForm,
     UserEditForm,
@@ -185,9 +188,7 @@ def admin_lists():
 @bp.route("/beheer/lijsten/<key>", methods=["GET", "POST"])
 @admin_only
 def admin_list(key: str):
-    spec = current_registry().lists.get(key)
-    if spec is None:
-        abort(404)
+    spec = _list_spec(key)
     form = ChoiceForm()
     if form.validate_on_submit():
         choice, ok = save_form(form, lambda: services.add_choice(key, form.label.data))
@@ -196,21 +197,78 @@ def admin_list(key: str):
             return redirect(url_for("crm.admin_list", key=key))
     options = services.list_options(key)
     return render_form(
-        "crm/admin/list.html", form, spec=spec, options=options, toggle_form=EmptyForm()
+        "crm/admin/list.html", form, spec=spec, options=options,
+        visible=sum(1 for o in options if o.active),
     )
+
+
+def _list_spec(key: str):
+    spec = current_registry().lists.get(key)
+    if spec is None:
+        abort(404)
+    return spec
+
+
+def _back_to_option(key: str, code: str):
+    """Back to the list, scrolled to the option: Tab then continues in its row."""
+    return redirect(url_for("crm.admin_list", key=key, _anchor=f"optie-{code}"))
 
 
 @bp.route("/beheer/lijsten/<key>/<code>/actief", methods=["POST"])
 @admin_only
 def admin_choice_toggle(key: str, code: str):
-    if key not in current_registry().lists:
-        abort(404)
-    choice = services.toggle_choice(key, code)
+    _list_spec(key)
+    try:
+        choice = services.toggle_choice(key, code)
+    except services.AdminError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _back_to_option(key, code)
     if choice is None:
         abort(404)
     db.session.commit()
     flash(f"'{choice.label}' is {'weer zichtbaar' if choice.active else 'verborgen'}.", "success")
-    return redirect(url_for("crm.admin_list", key=key))
+    return _back_to_option(key, code)
+
+
+@bp.route("/beheer/lijsten/<key>/<code>/naam", methods=["GET", "POST"])
+@admin_only
+def admin_choice_rename(key: str, code: str):
+    spec = _list_spec(key)
+    option = next((o for o in services.list_options(key) if o.code == code), None)
+    if option is None:
+        abort(404)
+    old_label = option.label
+    form = ChoiceRenameForm(data={"label": old_label} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        choice, ok = save_form(form, lambda: services.rename_choice(key, code, form.label.data))
+        if ok and choice.label == old_label:
+            flash(f"De naam is niet veranderd: '{old_label}'.", "info")
+            return _back_to_option(key, code)
+        if ok:
+            flash(f"'{old_label}' heet nu '{choice.label}'. Wat al is vastgelegd, heet ook zo "
+                  "en telt gewoon mee.", "success")
+            return _back_to_option(key, code)
+    return render_form("crm/admin/list_option.html", form, spec=spec, option=option,
+                       old_label=old_label)
+
+
+@bp.route("/beheer/lijsten/<key>/<code>/verplaatsen", methods=["POST"])
+@admin_only
+def admin_choice_move(key: str, code: str):
+    _list_spec(key)
+    form = ChoiceMoveForm()
+    if not form.validate_on_submit():
+        flash("Kies omhoog of omlaag.", "error")
+        return _back_to_option(key, code)
+    moved = services.move_choice(key, code, MOVES[form.direction.data])
+    if moved is None:
+        abort(404)
+    db.session.commit()
+    choice, place = moved
+    total = len(services.list_options(key))
+    flash(f"'{choice.label}' staat nu op plaats {place} van {total}.", "success")
+    return _back_to_option(key, code)
 
 
 # -- settings ----------------------------------------------------------------------------

@@ -35,6 +35,11 @@ from crm.network.services import MAX_ID
 SCORE_CHOICES = [("", "Nog niet ingeschat")] + [(str(i), str(i)) for i in range(1, 6)]
 
 
+#: How to choose more than one in a list, with the mouse and with the keyboard.
+MORE_THAN_ONE = ("Meer dan één kiezen: houd Ctrl (Mac: Cmd) ingedrukt en klik. Met het toetsenbord: "
+                 "ga met de pijltjes naar een naam en druk op Ctrl + spatie.")
+
+
 class FastSelect(Select):
     """A <select> that renders thousands of options quickly (one string join, no per-option Markup)."""
 
@@ -177,10 +182,9 @@ class InteractionForm(VersionedForm):
                             validators=[required("de datum")])
     contact_ids = SelectMultipleField("Met wie (personen)", coerce=_record_id, validate_choice=False,
                                       widget=FastSelect(multiple=True),
-                                      description="Meer dan één? Op een computer: houd Ctrl "
-                                                  "(Mac: Cmd) ingedrukt en klik.")
+                                      description=MORE_THAN_ONE)
     partner_ids = SelectMultipleField("Met welke organisaties", coerce=_record_id, validate_choice=False,
-                                      widget=FastSelect(multiple=True))
+                                      widget=FastSelect(multiple=True), description=MORE_THAN_ONE)
     library_people = StringField("Wie van de bibliotheek", validators=[optional(), max_length(200)])
     summary = TextAreaField("Waar ging het over?", validators=[required("waar het over ging"),
                                                                max_length(8000)])

@@ -42,7 +42,7 @@ METHODS = (
     ("telefonisch", "Telefonisch doorverbonden"),
     ("afspraak", "Afspraak gemaakt"),
     ("folder", "Folder of informatie meegegeven"),
-    ("website", "Website gewezen"),
+    ("website", "Op een website gewezen"),
 )
 
 

@@ -1,11 +1,20 @@
-"""The charts of the referral statistics: SVG drawn with matplotlib (Agg), cached by their data."""
+"""The charts of the referral statistics: SVG drawn with matplotlib (Agg), cached by their data.
+
+The page shows each chart in a column about 540 px wide (``SHOWN_PX``). The figures are
+drawn at that size, so the labels keep their size on screen: at 10 points every label,
+tick and legend entry reads at about 13 px (9 points would still be 12 px).
+"""
 
 from __future__ import annotations
 
-from crm.charts import PALETTE, cached_svg, new_figure
+from crm.charts import PALETTE, cached_svg, inches, new_figure
 from crm.referrals.stats import Stats, month_label
 
 TOP_PARTNERS = 15
+#: The width the statistics page shows a chart at (its ``<img width>``), in CSS pixels.
+SHOWN_PX = 540
+#: The size of every text in the charts, in points (1 pt = 1⅓ px when shown at ``SHOWN_PX``).
+TEXT_PT = 10
 
 
 def _colour(i: int) -> str:
@@ -19,34 +28,58 @@ def _hatch(i: int) -> str | None:
 
 def _empty(ax) -> None:
     ax.text(0.5, 0.5, "Geen verwijzingen in deze periode", ha="center", va="center",
-            transform=ax.transAxes)
+            transform=ax.transAxes, fontsize=TEXT_PT)
     ax.set_axis_off()
 
 
-def _figure(height: float = 3.6):
-    return new_figure(7.5, height)
+def _figure(height: float = 3.2):
+    """A figure as wide as it is shown; the layout keeps long labels and the legend inside it."""
+    fig, ax = new_figure(inches(SHOWN_PX), height)
+    fig.set_layout_engine("constrained")
+    ax.tick_params(labelsize=TEXT_PT)
+    return fig, ax
+
+
+def _rows_height(n: int, per_row: float = 0.3) -> float:
+    """Height of a chart with one horizontal bar (or pair of bars) per row."""
+    return max(2.0, per_row * n + 1)
+
+
+def _months_axis(ax, stats: Stats) -> None:
+    """Month names under the bars; with more than 12 months only every second or third."""
+    labels = [month_label(m, short=True) for m in stats.months]
+    step = max(1, -(-len(labels) // 12))
+    ax.set_xticks(range(len(labels)), [label if i % step == 0 else "" for i, label in enumerate(labels)],
+                  rotation=45, ha="right", rotation_mode="anchor")
+
+
+def _legend_below(fig, ax, columns: int) -> None:
+    """The legend under the chart, not beside it: the bars keep the full width."""
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=columns,
+               fontsize=TEXT_PT, frameon=False, handlelength=1.5, columnspacing=1.2)
 
 
 def _by_month(stats: Stats):
-    fig, ax = _figure()
-    labels = [month_label(m, short=True) for m in stats.months]
+    rows = (len(stats.purposes) + 1) // 2
+    fig, ax = _figure(3.0 + 0.25 * rows)
     if not stats.total:
         _empty(ax)
         return fig
+    x = range(len(stats.months))
     bottom = [0] * len(stats.months)
     for i, (code, label) in enumerate(stats.purposes):
         values = [stats.by_month_purpose.get(m, {}).get(code, 0) for m in stats.months]
-        ax.bar(labels, values, bottom=bottom, label=label, color=_colour(i), hatch=_hatch(i),
+        ax.bar(x, values, bottom=bottom, label=label, color=_colour(i), hatch=_hatch(i),
                edgecolor="white" if _hatch(i) else None)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.set_ylabel("Aantal")
-    ax.tick_params(axis="x", labelrotation=45)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1, 1), frameon=False)
+    _months_axis(ax, stats)
+    ax.set_ylabel("Aantal", fontsize=TEXT_PT)
+    _legend_below(fig, ax, 2)
     return fig
 
 
 def _direction(stats: Stats):
-    fig, ax = _figure()
+    fig, ax = _figure(3.4)
     rows = stats.direction_rows()
     if not stats.total:
         _empty(ax)
@@ -55,14 +88,14 @@ def _direction(stats: Stats):
     ax.bar([i - 0.2 for i in x], [r[1] for r in rows], width=0.4, label="Naar een partner", color=_colour(0))
     ax.bar([i + 0.2 for i in x], [r[2] for r in rows], width=0.4, label="Naar de bibliotheek",
            color=_colour(1), hatch="//")
-    ax.set_xticks(list(x), [month_label(m, short=True) for m in stats.months], rotation=45)
-    ax.set_ylabel("Aantal")
-    ax.legend(fontsize=8, frameon=False)
+    _months_axis(ax, stats)
+    ax.set_ylabel("Aantal", fontsize=TEXT_PT)
+    _legend_below(fig, ax, 2)
     return fig
 
 
 def _horizontal(items: list[tuple[str, int]]):
-    fig, ax = _figure(max(2.0, 0.35 * len(items) + 1))
+    fig, ax = _figure(_rows_height(len(items)))
     if not items or not sum(n for _, n in items):
         _empty(ax)
         return fig
@@ -70,14 +103,15 @@ def _horizontal(items: list[tuple[str, int]]):
     values = [n for _, n in items][::-1]
     ax.barh(names, values, color=_colour(0))
     for y, value in enumerate(values):
-        ax.text(value, y, f" {value}", va="center", fontsize=8)
-    ax.set_xlabel("Aantal")
+        ax.text(value, y, f" {value}", va="center", fontsize=TEXT_PT)
+    ax.margins(x=0.12)  # room for the number after the longest bar
+    ax.set_xlabel("Aantal", fontsize=TEXT_PT)
     return fig
 
 
 def _partners(stats: Stats):
     top = stats.by_partner[:TOP_PARTNERS]
-    fig, ax = _figure(max(2.0, 0.35 * len(top) + 1))
+    fig, ax = _figure(_rows_height(len(top)) + 0.4)
     if not top:
         _empty(ax)
         return fig
@@ -86,14 +120,14 @@ def _partners(stats: Stats):
     inc = [r[2] for r in top][::-1]
     ax.barh(names, out, color=_colour(0), label="Naar de partner")
     ax.barh(names, inc, left=out, color=_colour(1), hatch="//", label="Naar de bibliotheek")
-    ax.set_xlabel("Aantal")
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.set_xlabel("Aantal", fontsize=TEXT_PT)
+    _legend_below(fig, ax, 2)
     return fig
 
 
 def _comparison(stats: Stats):
     rows = stats.comparison
-    fig, ax = _figure(max(2.0, 0.45 * len(rows) + 1))
+    fig, ax = _figure(_rows_height(len(rows), 0.45) + 0.4)
     if not rows:
         _empty(ax)
         return fig
@@ -104,8 +138,8 @@ def _comparison(stats: Stats):
     ax.barh([i - 0.2 for i in y], [r[2] for r in rows][::-1], height=0.4, color=_colour(5),
             hatch="//", label="Een jaar eerder")
     ax.set_yticks(list(y), names)
-    ax.set_xlabel("Aantal")
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.set_xlabel("Aantal", fontsize=TEXT_PT)
+    _legend_below(fig, ax, 2)
     return fig
 
 

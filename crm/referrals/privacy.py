@@ -1,8 +1,10 @@
 """Refuse personal data in the short note of a referral (AVG: the log stays anonymous).
 
 Names cannot be recognised reliably, so the form warns against them; what can be
-recognised is refused: a BSN (nine digits that pass the elfproef), an e-mail address,
-a phone number and a Dutch postcode.
+recognised is refused: a BSN (nine digits that pass the elfproef), an e-mail address
+(also written as "jan(at)example.nl"), a phone number, a Dutch postcode and a date of birth
+("geboren 12-03-2019"). A street and house number is not refused: in a note it is mostly
+where the partner is ("loket op de Markt 12").
 """
 
 from __future__ import annotations
@@ -10,6 +12,19 @@ from __future__ import annotations
 import re
 
 EMAIL_RE = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}")
+# "jan(at)example.nl", "jan [at] example [punt] nl", "jan apenstaartje example.nl"
+HIDDEN_EMAIL_RE = re.compile(
+    r"[\w.+-]+\s*(?:[(\[{]\s*(?:at|a|apenstaartje)\s*[)\]}]|\bapenstaartje\b)\s*[\w-]+"
+    r"(?:\.|\s*[(\[{]\s*(?:dot|punt)\s*[)\]}]\s*)[A-Za-z]{2,}", re.IGNORECASE)
+MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+# "geboren 12-03-2019", "geb. 3 maart 2019", "geboortedatum: 12/3/19", "geb op 12-03-2019"
+BIRTH_RE = re.compile(
+    rf"\bgeb(?:oren|oortedatum|\.|\b)\s*(?:op|in)?\s*:?\s*\d{{1,2}}(?:[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\s+(?:{MONTHS}))",
+    re.IGNORECASE)
+# Spaces people cannot see: a no-break space counts as a space, zero-width characters as nothing.
+INVISIBLE = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ",
+                           "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None,
+                           "\ufeff": None})
 # A run of digits with the separators people type in numbers (space, dot, dash, slash, brackets).
 NUMBER_RUN_RE = re.compile(r"\+?\d[\d .\-()]*\d")
 # Dates ("12-03-2024", "3/4/25") are no personal data here; taken out before numbers are read.
@@ -30,6 +45,7 @@ MESSAGES = {
     "email": "Er staat een e-mailadres in de notitie. " + WHY,
     "phone": "Er lijkt een telefoonnummer in de notitie te staan. " + WHY,
     "postcode": "Er lijkt een postcode in de notitie te staan. " + WHY,
+    "birthdate": "Er lijkt een geboortedatum in de notitie te staan. " + WHY,
 }
 
 
@@ -56,11 +72,15 @@ def _is_phone(run: str, digits: str) -> bool:
 
 
 def personal_data_kind(text: str | None) -> str | None:
-    """'bsn', 'email', 'phone' or 'postcode' when the text holds that; None when clean."""
+    """'bsn', 'email', 'phone', 'postcode' or 'birthdate' when the text holds that; None
+    when clean."""
     if not text:
         return None
-    if EMAIL_RE.search(text):
+    text = text.translate(INVISIBLE)
+    if EMAIL_RE.search(text) or HIDDEN_EMAIL_RE.search(text):
         return "email"
+    if BIRTH_RE.search(text):
+        return "birthdate"
     for match in NUMBER_RUN_RE.finditer(DATE_RE.sub(" ", text)):
         run = match.group(0)
         digits = re.sub(r"\D", "", run)

@@ -179,6 +179,7 @@ class Stats:
     total: int = 0
     total_last_year: int = 0
     first_month: int | None = None  # set when the period a year earlier is before the log began
+    rolled_up: RolledUp | None = None  # set when some of the period is only in the monthly totals
     extra: dict = field(default_factory=dict)
 
     @property
@@ -205,11 +206,57 @@ def _sorted(counts: dict[str, int], labels: dict) -> list[tuple[str, int]]:
                   key=lambda item: (-item[1], item[0]))
 
 
-def change_percent(now: int, before: int) -> str:
+def change_number(now: int, before: int) -> int | None:
+    """The change in whole percents; None when there was nothing to compare with."""
     if before == 0:
+        return None
+    return round((now - before) * 100 / before)
+
+
+def change_percent(now: int, before: int) -> str:
+    change = change_number(now, before)
+    if change is None:
         return "nieuw" if now else "–"
-    change = round((now - before) * 100 / before)
     return f"{change:+d}%"
+
+
+# -- what the retention left of the period ----------------------------------------------------
+@dataclass(frozen=True)
+class RolledUp:
+    """Referrals of a period that the purge kept only as monthly totals (their rows are gone).
+
+    The page and the figures count them; the export of single rows cannot have them.
+    """
+
+    count: int  # referrals of the period (and filters) that are only in the totals
+    first: int  # first and last month of the period with such totals
+    last: int
+    rows_from: int  # the first month that still has single rows
+    retention: int  # the retention setting now, in months
+
+    @property
+    def months_label(self) -> str:
+        if self.first == self.last:
+            return month_label(self.first)
+        return f"{month_label(self.first)} t/m {month_label(self.last)}"
+
+    @property
+    def rows_from_label(self) -> str:
+        return month_label(self.rows_from)
+
+
+def rolled_up(flt: StatsFilter) -> RolledUp | None:
+    """What of ``flt``'s period is only in the monthly totals; None when every referral of
+    the period is still a single row (one small query on the totals table)."""
+    count, first, last = db.session.execute(
+        select(func.coalesce(func.sum(ReferralMonthly.count), 0), func.min(ReferralMonthly.month),
+               func.max(ReferralMonthly.month)).where(*_where(ReferralMonthly, flt))
+    ).one()
+    if not count:
+        return None
+    newest_total = db.session.scalar(select(func.max(ReferralMonthly.month)))
+    return RolledUp(count=int(count), first=first, last=last, rows_from=add_months(newest_total, 1),
+                    retention=get_setting(RETENTION_KEY))
 
 
 def compute(flt: StatsFilter, parts: frozenset[str] = ALL_PARTS) -> Stats:
@@ -267,6 +314,7 @@ def compute(flt: StatsFilter, parts: frozenset[str] = ALL_PARTS) -> Stats:
         total=sum(purpose_n.values()),
         total_last_year=sum(before.values()),
         first_month=first if first is not None and first > flt.last_year().start else None,
+        rolled_up=rolled_up(flt) if parts == ALL_PARTS else None,  # the page only, not a chart
     )
 
 

@@ -57,6 +57,23 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
+  // Every other form that stores something: a second press while the first is on its way
+  // (a double click, an impatient click on a slow line) is not sent. After a few seconds
+  // the form works again, for a download (the page stays) or an answer that never came.
+  // This listener is on the document, so it runs after a form's own (data-confirm): a
+  // press the user cancelled does not count.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || (form.method || "").toLowerCase() !== "post"
+        || form.hasAttribute("data-submit-once")) { return; }
+    if (form.dataset.sending) { event.preventDefault(); return; }
+    form.dataset.sending = "1";
+    setTimeout(function () { delete form.dataset.sending; }, 4000);
+  });
+  window.addEventListener("pageshow", function () {  // Back to a page whose form was sent
+    document.querySelectorAll("form[data-sending]").forEach(function (f) { delete f.dataset.sending; });
+  });
+
   // Print buttons: <button data-print>.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

@@ -28,6 +28,7 @@
     list.className = "partner-list";
     list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", "Gevonden partners");
+    list.tabIndex = -1;  // a scrolling box is a Tab stop of its own otherwise: Tab goes on to "Doel"
     list.hidden = true;
     var status = document.createElement("p");
     status.className = "visually-hidden";
