@@ -94,12 +94,16 @@ def _instruments(guide_phase: PhaseGuide) -> tuple[list[dict], dict[str, dict]]:
     return list(by_key.values()), by_key
 
 
-def _records(theme: Theme, phase: Phase) -> list[tuple[str, list]]:
+def _records(theme: Theme, phase: Phase) -> tuple[list[tuple[str, list]], int]:
+    """The records of the phase this role may open, by kind, and how many it may not."""
     groups: dict[str, list] = {}
+    hidden = 0
     for ref in current_registry().records_of(theme, phase):
         if may_open_url(ref.url):  # the frontoffice does not see the lobby's or the CRM's records
             groups.setdefault(ref.kind, []).append(ref)
-    return sorted(groups.items())
+        else:
+            hidden += 1
+    return sorted(groups.items()), hidden
 
 
 # -- overview ------------------------------------------------------------------------
@@ -156,6 +160,7 @@ def _phase_page(theme: Theme, phase: Phase, form: PhaseForm | None = None, statu
             version=str(record.version) if record else "",
         )
     instruments, instrument_by_key = _instruments(guide_phase)
+    records, hidden = _records(theme, phase)
     phases = list(Phase)
     index = phases.index(phase)
     return render_template(
@@ -170,7 +175,7 @@ def _phase_page(theme: Theme, phase: Phase, form: PhaseForm | None = None, statu
         hint=services.phase_hint(guide_phase, record, set(checks)),
         instruments=instruments,
         instrument_by_key=instrument_by_key,
-        records=_records(theme, phase),
+        records=records, hidden_records=hidden,
         previous_phase=phases[index - 1] if index > 0 else None,
         next_phase=phases[index + 1] if index + 1 < len(phases) else None,
     ), status

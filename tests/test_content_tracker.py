@@ -51,7 +51,7 @@ def test_overview_shows_the_grid_as_a_table_with_links(client, login_as):
         assert f'<th scope="col">{phase.label}</th>' in page
     assert page.count(f'href="{BASE}/samenwerken/') == 4
     assert "<strong>0</strong> van de 28 fases afgerond" in page
-    assert f'src="{BASE}/overzicht.svg"' in page and 'alt="Heatmap' in page
+    assert f'src="{BASE}/overzicht.svg"' in page and 'alt="Overzicht in kleur' in page
 
 
 def test_heat_map_is_svg(client, login_as):
@@ -244,6 +244,8 @@ def test_instruments_and_records_come_from_the_registry(app, client, login_as):
         desk = desk_client.get(PHASE_URL).get_data(as_text=True)
         assert "Welzijn Rivierstad" not in desk and 'href="/partners' not in desk
         assert 'href="/woordweb"' not in desk
+        # ... and is not told that nothing was recorded
+        assert "nog niets vastgelegd" not in desk and "alleen zichtbaar voor de specialisten" in desk
     finally:
         registry.instruments.remove(instrument)
         registry.phase_records.remove(source)

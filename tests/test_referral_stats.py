@@ -160,8 +160,18 @@ def test_stats_refuse_a_month_beyond_four_digit_years(client, login_as, query):
     login_as("specialist")
     response = client.get(f"/verwijzingen/statistiek?{query}")
     assert response.status_code == 422
-    assert "Vul een maand in als jjjj-mm" in response.get_data(as_text=True)
+    assert "Vul een maand in, bijvoorbeeld" in response.get_data(as_text=True)
     assert client.get(f"/verwijzingen/statistiek/grafiek/maand.svg?{query}").status_code == 200
+
+
+@pytest.mark.parametrize("typed", ["januari 2026", "jan 2026", "1-2026", "01/2026", "2026-01"])
+def test_a_month_may_be_typed_as_people_write_it(client, login_as, typed):
+    """Where the browser shows a text box instead of a month picker (Firefox, Safari)."""
+    login_as("specialist")
+    response = client.get("/verwijzingen/statistiek", query_string={"start": typed, "end": "maart 2026"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "januari 2026" in html and "maart 2026" in html
+    assert "april 2026" not in html  # the period asked for, not the default year
 
 
 def test_wide_tables_can_be_scrolled_with_the_keyboard(client, login_as, data):

@@ -67,7 +67,7 @@ class ReferralEditForm(_ReferralFields):
 class StatsFilterForm(BaseForm):
     """The filters above the statistics (a GET form)."""
 
-    start = MonthField("Van maand", validators=[optional()], description="Bijvoorbeeld 2026-01.")
-    end = MonthField("Tot en met maand", validators=[optional()], description="Bijvoorbeeld 2026-12.")
+    start = MonthField("Van maand", validators=[optional()], description="Bijvoorbeeld januari 2026.")
+    end = MonthField("Tot en met maand", validators=[optional()], description="Bijvoorbeeld december 2026.")
     branch = SelectField("Vestiging", coerce=_int_or_none, validate_choice=False)
     kind = SelectField("Soort partner", validate_choice=False)

@@ -8,6 +8,7 @@ Python. No query loads single rows, so the cost grows with the number of groups,
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -72,14 +73,30 @@ def month_label(key: int, short: bool = False) -> str:
     return f"{MONTHS_NL[key % 100 - 1]} {key // 100}"
 
 
+MONTH_WORDS = {name: i for i, name in enumerate(MONTHS_NL, start=1)} | {
+    name[:3]: i for i, name in enumerate(MONTHS_NL, start=1)} | {"mrt": 3}
+
+
 def parse_month(value) -> int | None:
-    """A ``date`` (from a MonthField) or 'YYYY-MM' as YYYYMM."""
+    """A month as YYYYMM: a ``date`` (from a MonthField), '2026-01' (what a month field
+    sends), or as people type it where the browser shows a text box: 'januari 2026',
+    'jan 2026', '1-2026', '01/2026'."""
     if value is None or value == "":
         return None
     if hasattr(value, "year"):
         return value.year * 100 + value.month
+    text = str(value).strip().lower()
+    parts = [p for p in re.split(r"[\s\-/.]+", text) if p]
+    if len(parts) != 2:
+        return None
+    if parts[0] in MONTH_WORDS:  # "januari 2026"
+        month, year = MONTH_WORDS[parts[0]], parts[1]
+    elif len(parts[0]) == 4:  # "2026-01"
+        year, month = parts
+    else:  # "1-2026"
+        month, year = parts
     try:
-        year, month = (int(part) for part in str(value).split("-")[:2])
+        year, month = int(year), int(month)
     except ValueError:
         return None
     # Four-digit years only: a longer number is no month and overflows the database's integers.

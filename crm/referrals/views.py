@@ -186,9 +186,9 @@ def stats_filter(args) -> tuple[StatsFilterForm, StatsFilter]:
     start = parse_month(args.get("start")) or default.start
     end = parse_month(args.get("end")) or default.end
     if args.get("start") and parse_month(args.get("start")) is None:
-        form.start.errors = ["Vul een maand in als jjjj-mm, bijvoorbeeld 2026-01."]
+        form.start.errors = ["Vul een maand in, bijvoorbeeld januari 2026 of 1-2026."]
     if args.get("end") and parse_month(args.get("end")) is None:
-        form.end.errors = ["Vul een maand in als jjjj-mm, bijvoorbeeld 2026-12."]
+        form.end.errors = ["Vul een maand in, bijvoorbeeld december 2026 of 12-2026."]
     if start > end:
         form.end.errors = ["De laatste maand ligt vóór de eerste. Kies een latere maand."]
         start, end = default.start, default.end
