@@ -5,15 +5,24 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from collaboration import assessments as svc
-from collaboration.blueprint import bp, current_user_id, get_or_404, partner_filter
-from collaboration.forms import CriterionForm, EmptyForm, assessment_form_class
+from collaboration.blueprint import (
+    FUTURE,
+    bp,
+    confirm_page,
+    confirmed,
+    current_user_id,
+    get_or_404,
+    partner_filter,
+    warn_unlikely_dates,
+)
+from collaboration.forms import CriterionForm, DeleteForm, EmptyForm, assessment_form_class
 from collaboration.models import Assessment, AssessmentCriterion
 from collaboration.services import check_version, partner_choices
 from crm.auth.services import current_account
 from crm.db import db
 from crm.network.models import STATUS_LABELS, Partner
 from crm.permissions import admin_only, staff_only
-from crm.web import local_today, render_form, save_form
+from crm.web import local_today, nl_date, redirect_next, render_form, save_form
 
 
 def _assessment(assessment_id: int) -> Assessment:
@@ -63,11 +72,12 @@ def _grouped(lines):
     return list(groups.items())
 
 
-def _saved(assessment: Assessment, new_status: str | None):
+def _saved(assessment: Assessment, new_status: str | None, decided_before=None):
     flash("De afwegingstabel is opgeslagen.", "success")
     if new_status:
         flash(f"De status van {assessment.partner.name} is nu: {STATUS_LABELS[new_status].lower()}.",
               "success")
+    warn_unlikely_dates((assessment.decided_on, decided_before, FUTURE, "de datum van het besluit", ""))
     return redirect(url_for("collaboration.assessment_detail", assessment_id=assessment.id))
 
 
@@ -100,15 +110,40 @@ def assessment_edit(assessment_id: int):
     lines = svc.lines_for(assessment)
     form = _assessment_form(assessment, lines)
     if form.validate_on_submit():
+        decided_before = assessment.decided_on
+
         def save():
             check_version(assessment, form.version.data)
             return svc.save_assessment(assessment, _assessment_input(form, lines), current_user_id())
 
         result, ok = save_form(form, save)
         if ok:
-            return _saved(*result)
+            return _saved(*result, decided_before=decided_before)
     return render_form("collaboration/assessment_form.html", form, assessment=assessment,
                        groups=_grouped(lines), status_hint=svc.status_hint())
+
+
+@bp.route("/afwegingstabel/<int:assessment_id>/verwijderen", methods=["GET", "POST"])
+@staff_only
+def assessment_delete(assessment_id: int):
+    assessment = _assessment(assessment_id)
+    form = DeleteForm()
+    name, decided_on = assessment.partner.name, nl_date(assessment.decided_on)
+    if confirmed(form):
+        _, ok = save_form(form, lambda: svc.delete_assessment(assessment))
+        if ok:
+            flash(f"De afwegingstabel van {name} ({decided_on}) is verwijderd.", "success")
+            return redirect_next("collaboration.assessments")
+    return confirm_page(
+        form, title=f"Afwegingstabel van {name} verwijderen?",
+        intro=f"De afweging van {decided_on} ({assessment.decision_label.lower()}) verdwijnt uit de "
+              "afwegingstabel, de geschiedenis van de afwegingen van deze partner en de Wegwijzer. "
+              "Gebruik dit voor een afweging die per ongeluk (of twee keer) is opgeslagen.",
+        warning=f"De status van {name} blijft zoals hij nu is: {assessment.partner.status_label.lower()}. "
+                "Moet die anders? Pas hem aan op de pagina van de partner.",
+        goes=[f"de scores en toelichtingen bij de {len(assessment.scores)} criteria van deze afweging"]
+        if assessment.scores else [],
+        back=url_for("collaboration.assessment_detail", assessment_id=assessment.id))
 
 
 @bp.route("/partners/<int:partner_id>/afwegingen")

@@ -16,7 +16,7 @@ from collaboration.models import (
     AssessmentCriterion,
     AssessmentScore,
 )
-from collaboration.services import CollaborationError, get_partner
+from collaboration.services import CollaborationError, get_partner, refuse_twin
 from crm.db import db
 from crm.network.models import STATUS_LABELS, Partner, PartnerStatusChange
 
@@ -36,6 +36,8 @@ DEFAULT_CRITERIA = (
     ("realiseerbaarheid", "Zijn er mensen die het gaan doen, met de juiste deskundigheid?"),
     ("realiseerbaarheid", "Staat de leiding erachter, bij ons en bij de partner?"),
 )
+
+SCORE_MESSAGE = "Vul een cijfer van 1 tot en met 5 in."
 
 #: The partner status a decision leads to when the user confirms.
 DECISION_STATUS = {"aangaan": "actief", "niet_aangaan": "beeindigd", "later": "verkennend"}
@@ -103,6 +105,8 @@ def save_criterion(criterion: AssessmentCriterion | None, group: str, label: str
     label = label.strip()
     if not label:
         raise CollaborationError("Vul het criterium in.", "label")
+    if criterion is None:
+        refuse_twin(AssessmentCriterion, None, {"group": group, "label": label})
     ensure_default_criteria()
     if criterion is None:
         position = db.session.scalar(select(func.max(AssessmentCriterion.position))) or 0
@@ -142,11 +146,10 @@ def _validate(data: AssessmentInput) -> None:
     if not (data.decided_by or "").strip():
         raise CollaborationError("Vul in wie het besluit nam.", "decided_by")
     if data.review_on and data.review_on < data.decided_on:
-        raise CollaborationError("De datum om opnieuw te bekijken ligt na de datum van het besluit.",
-                                 "review_on")
+        raise CollaborationError("Kies een datum op of na de datum van het besluit.", "review_on")
     for line in data.scores:
         if line.score is not None and not 1 <= line.score <= 5:
-            raise CollaborationError("Geef een score van 1 tot en met 5.", f"score_{line.key}")
+            raise CollaborationError(SCORE_MESSAGE, f"score_{line.key}")
 
 
 def _criteria_by_key(keys: list[str]) -> dict[str, AssessmentCriterion]:
@@ -169,6 +172,10 @@ def save_assessment(assessment: Assessment | None, data: AssessmentInput,
     _validate(data)
     partner = get_partner(data.partner_id)
     if assessment is None:
+        refuse_twin(Assessment, user_id, {
+            "partner_id": partner.id, "decision": data.decision, "rationale": data.rationale.strip(),
+            "decided_on": data.decided_on, "decided_by": data.decided_by.strip(),
+            "review_on": data.review_on})
         assessment = Assessment(created_by_id=user_id)
         db.session.add(assessment)
     assessment.partner = partner
@@ -199,6 +206,13 @@ def save_assessment(assessment: Assessment | None, data: AssessmentInput,
     db.session.flush()
     new_status = follow_decision(partner, data.decision, user_id) if data.apply_status else None
     return assessment, new_status
+
+
+def delete_assessment(assessment: Assessment) -> None:
+    """Remove an afwegingstabel made by mistake, with its scores. The partner's status and
+    its history stay as they are: the status may have been changed since."""
+    db.session.delete(assessment)
+    db.session.flush()
 
 
 def status_after(partner: Partner, decision: str) -> str | None:

@@ -1,12 +1,17 @@
-"""The ``collaboration`` blueprint and small helpers its view modules share."""
+"""The ``collaboration`` blueprint and small helpers its view modules share: record look-ups,
+a create form sent twice, warnings about unlikely dates and the confirmation step of a delete."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from datetime import date
 
+from flask import Blueprint, abort, flash, redirect, request, url_for
+
+from collaboration.services import ALREADY_SAVED, AlreadySaved
 from crm.auth.services import current_account
 from crm.blueprint import TEMPLATES_DIR
 from crm.db import db
+from crm.web import local_today, nl_date, render_form
 
 bp = Blueprint("collaboration", __name__, template_folder=TEMPLATES_DIR)
 
@@ -33,3 +38,67 @@ def partner_filter(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number <= MAX_ID else None
+
+
+# -- a create form sent twice ---------------------------------------------------------------------
+#: Where a record of each kind is shown, for ``AlreadySaved``.
+RECORD_PAGES = {
+    "Assessment": lambda r: url_for("collaboration.assessment_detail", assessment_id=r.id),
+    "AssessmentCriterion": lambda r: url_for("collaboration.criteria"),
+    "StrengthAnalysis": lambda r: url_for("collaboration.analysis_detail", analysis_id=r.id),
+    "Agreement": lambda r: url_for("collaboration.agreement_detail", agreement_id=r.id),
+    "HookMoment": lambda r: url_for("collaboration.moment_detail", moment_id=r.id),
+    "ScanRound": lambda r: url_for("collaboration.scan_round", round_id=r.id),
+}
+
+
+@bp.errorhandler(AlreadySaved)
+def already_saved(error: AlreadySaved):
+    """A create form that was sent twice (a double click, a slow connection): the service
+    found the record the first request stored. Nothing new is kept; the user sees that record."""
+    url = RECORD_PAGES[type(error.record).__name__](error.record)
+    db.session.rollback()
+    flash(ALREADY_SAVED, "info")
+    return redirect(url)
+
+
+# -- dates that are probably a typing error --------------------------------------------------------
+PAST, FUTURE = "past", "future"
+
+
+def warn_unlikely_dates(*checks: tuple[date | None, date | None, str, str, str]) -> None:
+    """After a save: a warning (not a refusal) for a date that is probably a typing error.
+
+    Each check is (date saved, date before the save or None, ``PAST`` or ``FUTURE``: the side
+    that is unlikely, what the date is, what follows from it). A date that did not change is
+    not warned about again: a reflection date that has passed is a reminder, not a mistake.
+    """
+    today = local_today()
+    for value, before, side, what, effect in checks:
+        if value is None or value == before:
+            continue
+        if (side == PAST and value < today) or (side == FUTURE and value > today):
+            where = "in het verleden" if side == PAST else "in de toekomst"
+            flash(f"Let op: {what} ({nl_date(value)}) ligt {where}.{' ' + effect if effect else ''} "
+                  "Klopt de datum niet? Pas hem aan met ‘Bewerken’.", "warning")
+
+
+# -- the confirmation step of a delete ----------------------------------------------------------
+#: The value the "Ja, verwijderen" button of a confirmation page sends.
+CONFIRM_VALUE = "ja"
+
+
+def confirmed(form) -> bool:
+    """True for the POST of the "Ja, verwijderen" button. A POST without it (an old page, a
+    script) deletes nothing and shows the confirmation page again."""
+    return request.method == "POST" and form.validate_on_submit() and form.confirm.data == CONFIRM_VALUE
+
+
+def confirm_page(form, *, title: str, intro: str, back: str, goes=(), links=(), links_intro: str = "",
+                 extra_field=None, warning: str | None = None):
+    """The confirmation page of a delete, without JavaScript: what goes, which other records
+    are touched (``links``: (label, url)), a tick that must be set for what goes along
+    (``extra_field``) and a way back."""
+    return render_form("collaboration/confirm_delete.html", form, title=title, intro=intro, back=back,
+                       goes=list(goes), links=list(links), links_intro=links_intro,
+                       extra_field=extra_field, warning=warning, confirm_value=CONFIRM_VALUE)

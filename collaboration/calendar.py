@@ -21,7 +21,7 @@ from collaboration.models import (
     HookMoment,
     age_label,
 )
-from collaboration.services import CollaborationError, partners_by_ids
+from collaboration.services import CollaborationError, partners_by_ids, refuse_twin
 from crm.auth.models import User
 from crm.charts import new_figure, to_svg
 from crm.db import db, utcnow
@@ -77,6 +77,12 @@ def save_moment(moment: HookMoment | None, data: MomentInput) -> HookMoment:
     if data.owner_id and db.session.get(User, data.owner_id) is None:
         raise CollaborationError("Deze medewerker bestaat niet meer.", "owner_id")
     if moment is None:
+        # A moment does not record who made it: the same moment twice within seconds is a
+        # double click, whoever sent it.
+        refuse_twin(HookMoment, None, {
+            "kind": data.kind, "title": data.title.strip(),
+            "age_months": data.age_months if data.kind == LIFE_STAGE else None,
+            "start_date": data.start_date if data.kind == YEAR_MOMENT else None})
         moment = HookMoment()
         db.session.add(moment)
     moment.kind = data.kind

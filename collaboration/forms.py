@@ -13,7 +13,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from collaboration.models import (
@@ -45,8 +45,29 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def date_field(label: str, *validators, description: str = ""):
+    # Shown with the short_field macro (templates/collaboration/_fields.html).
     return DateField(label, validators=list(validators) or [Optional()], description=description,
                      format=["%Y-%m-%d", "%d-%m-%Y"])
+
+
+class WholeNumberField(IntegerField):
+    """A whole number with its own message for text that is not one. The minus sign of the
+    hints (−, as in −9) counts as a minus, so copying the hint works."""
+
+    def __init__(self, label=None, validators=None, not_a_number="Vul een heel getal in.", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.not_a_number = not_a_number
+
+    def process_formdata(self, valuelist):
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [valuelist[0].replace("\u2212", "-").strip(), *valuelist[1:]]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(self.not_a_number) from exc
+
+
+SCORE_MESSAGE = "Vul een cijfer van 1 tot en met 5 in."
 
 
 def _drop_nul(value):
@@ -78,8 +99,10 @@ class EmptyForm(BaseForm):
 class MomentForm(DateMessages, VersionedForm):
     kind = RadioField("Soort moment", choices=MOMENT_KINDS, validators=[chosen("het soort moment")])
     title = StringField("Titel", validators=[required("de titel"), max_length(200)])
-    age_months = IntegerField(
+    age_months = WholeNumberField(
         "Leeftijd van het kind in maanden",
+        not_a_number="Vul de leeftijd in als aantal maanden, zoals 45, of −9 voor het begin van de "
+                     "zwangerschap.",
         description="Alleen bij een moment in het leven van het kind: −9 (begin zwangerschap) "
                     "tot 96 (8 jaar). Bijvoorbeeld 0 voor de geboorte, 45 voor 3 jaar en 9 maanden.",
         validators=[Optional(), NumberRange(MIN_AGE_MONTHS, MAX_AGE_MONTHS,
@@ -128,7 +151,8 @@ class AssessmentBaseForm(DateMessages, VersionedForm):
     rationale = TextAreaField("Onderbouwing", validators=[required("de onderbouwing"), max_length(4000)],
                               description="Waarom gaan jullie de samenwerking wel, niet of later aan?")
     decided_on = date_field("Datum van het besluit", required("de datum van het besluit"))
-    decided_by = StringField("Wie besliste?", validators=[required("wie besliste"), max_length(200)])
+    decided_by = StringField("Wie besliste?", validators=[
+        DataRequired(message="Vul in wie het besluit nam."), max_length(200)])
     review_on = date_field("Opnieuw bekijken op", description="Bijvoorbeeld bij ‘later heroverwegen’.")
     apply_status = BooleanField("Zet de status van de partner volgens het besluit")
     phase = SelectField("Fase in de Wegwijzer", choices=PHASE_CHOICES)
@@ -150,9 +174,10 @@ def assessment_form_class(lines):
         pass
 
     for line in lines:
-        setattr(AssessmentForm, f"score_{line.key}", IntegerField(
-            f"Score: {line.label}",
-            validators=[Optional(), NumberRange(1, 5, message="Geef een score van 1 tot en met 5.")],
+        setattr(AssessmentForm, f"score_{line.key}", WholeNumberField(
+            f"Score: {line.label}", not_a_number=SCORE_MESSAGE,
+            validators=[Optional(), NumberRange(1, 5, message=SCORE_MESSAGE)],
+            render_kw={"min": 1, "max": 5, "inputmode": "numeric"},
         ))
         setattr(AssessmentForm, f"note_{line.key}", StringField(
             f"Toelichting: {line.label}", validators=[max_length(1000)]))
@@ -211,3 +236,13 @@ class AgreementForm(DateMessages, VersionedForm):
     def validate_document_date(self, field):
         if self.document_kind.data and field.data is None and not field.errors:
             raise ValidationError("Vul de datum van het document in.")
+
+
+class DeleteForm(BaseForm):
+    """The confirmation step of a delete: the "Ja, verwijderen" button sends ``confirm``."""
+
+    confirm = StringField()  # sent by the button; not rendered as a field
+
+
+class RoundDeleteForm(DeleteForm):
+    with_answers = BooleanField("Ja, verwijder ook alle antwoorden van deze ronde")

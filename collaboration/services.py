@@ -9,15 +9,50 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from collaboration.models import Agreement, Assessment, HookMoment, StrengthAnalysis
-from crm.db import db
+from crm.db import db, utcnow
 from crm.errors import RuleError, check_version
 from crm.network.models import Partner
 
-__all__ = ["CollaborationError", "check_version"]  # check_version: for the views
+__all__ = ["AlreadySaved", "CollaborationError", "check_version"]  # check_version: for the views
 
 
 class CollaborationError(RuleError):
     """A rule of the instruments was broken (see ``crm.errors.RuleError``)."""
+
+
+# -- the same form sent twice ------------------------------------------------------------------
+#: A create form sent again with the same content within this many seconds is a double click,
+#: a slow connection or a resent page; not a second record.
+TWIN_SECONDS = 30
+ALREADY_SAVED = "Dit was al opgeslagen. Er is niets dubbel bewaard: hieronder zie je wat er is opgeslagen."
+
+
+class AlreadySaved(Exception):  # noqa: N818 - reads as what happened, like StaleRecord
+    """What a create form would store was stored just before (``refuse_twin``).
+
+    Not a ``RuleError``: the form is fine, so instead of showing it again with a message the
+    ``collaboration`` blueprint sends the user to the stored record (``blueprint.py``)."""
+
+    def __init__(self, record):
+        super().__init__(ALREADY_SAVED)
+        self.record = record
+
+
+def refuse_twin(model, user_id: int | None, values: dict, same=None) -> None:
+    """Raise ``AlreadySaved`` when a record of ``model`` with these column ``values`` was
+    created in the last ``TWIN_SECONDS``, by the same user where the model records who made it.
+    ``same(record)`` checks what no column holds (the partners of an agreement, say).
+
+    Runs in the request's write transaction (on SQLite a POST begins IMMEDIATE), so a second
+    request waits for the first to commit and then finds its record."""
+    since = utcnow() - timedelta(seconds=TWIN_SECONDS)
+    stmt = select(model).where(model.created_at >= since,
+                               *(getattr(model, name) == value for name, value in values.items()))
+    if hasattr(model, "created_by_id"):
+        stmt = stmt.where(model.created_by_id == user_id)
+    for record in db.session.scalars(stmt.order_by(model.id.desc())):
+        if same is None or same(record):
+            raise AlreadySaved(record)
 
 
 # -- partners --------------------------------------------------------------------------------
@@ -93,6 +128,7 @@ def save_analysis(analysis: StrengthAnalysis | None, data: AnalysisInput,
     if not any(values.values()):
         raise CollaborationError("Vul ten minste één onderdeel van de krachtenanalyse in.", "interests")
     if analysis is None:
+        refuse_twin(StrengthAnalysis, user_id, {"partner_id": partner.id, "made_on": data.made_on, **values})
         analysis = StrengthAnalysis(created_by_id=user_id)
         db.session.add(analysis)
     analysis.partner = partner
@@ -103,6 +139,12 @@ def save_analysis(analysis: StrengthAnalysis | None, data: AnalysisInput,
         analysis.phase = data.phase
     db.session.flush()
     return analysis
+
+
+def delete_analysis(analysis: StrengthAnalysis) -> None:
+    """Remove a krachtenanalyse made by mistake; nothing else refers to it."""
+    db.session.delete(analysis)
+    db.session.flush()
 
 
 def analyses() -> list[StrengthAnalysis]:
@@ -152,6 +194,10 @@ def save_agreement(agreement: Agreement | None, data: AgreementInput, user_id: i
         raise CollaborationError("Kies een datum voor het terugkijken op of na de datum van het "
                                  "document.", "reflection_on")
     if agreement is None:
+        refuse_twin(Agreement, user_id,
+                    {"title": data.title.strip(), "ambition": _clean(data.ambition),
+                     "reflection_on": data.reflection_on},
+                    same=lambda twin: {p.id for p in twin.partners} == {p.id for p in partners})
         agreement = Agreement(created_by_id=user_id)
         db.session.add(agreement)
     agreement.title = data.title.strip()
@@ -165,6 +211,24 @@ def save_agreement(agreement: Agreement | None, data: AgreementInput, user_id: i
         agreement.phase = data.phase
     db.session.flush()
     return agreement
+
+
+def linked_scan_rounds(agreement: Agreement) -> list:
+    """The scan rounds whose outcome is linked to these agreements."""
+    from collaboration.scan.models import ScanRound
+
+    return list(db.session.scalars(
+        select(ScanRound).where(ScanRound.agreement_id == agreement.id).order_by(ScanRound.closes_on.desc())
+    ))
+
+
+def delete_agreement(agreement: Agreement) -> None:
+    """Remove agreements made by mistake. Linked scan rounds stay and lose the link (the
+    column has no foreign key, and a new agreement might get the same id later)."""
+    for round_ in linked_scan_rounds(agreement):
+        round_.agreement_id = None
+    db.session.delete(agreement)
+    db.session.flush()
 
 
 def agreements() -> list[Agreement]:

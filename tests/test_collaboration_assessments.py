@@ -88,8 +88,10 @@ def test_status_follows_decision(db, decision, before, after):
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"rationale": ""}, "Vul de onderbouwing in."),
     ({"rationale": "   "}, "Vul de onderbouwing in."),
-    ({"score_d0": "7"}, "Geef een score van 1 tot en met 5."),
-    ({"score_d0": "0"}, "Geef een score van 1 tot en met 5."),
+    ({"score_d0": "7"}, "Vul een cijfer van 1 tot en met 5 in."),
+    ({"score_d0": "0"}, "Vul een cijfer van 1 tot en met 5 in."),
+    ({"score_d0": "abc"}, "Vul een cijfer van 1 tot en met 5 in."),
+    ({"decided_by": ""}, "Vul in wie het besluit nam."),
     ({"decision": ""}, "Kies een besluit."),
     ({"decided_on": "gisteren"}, "Vul een geldige datum in"),
     ({"review_on": "2026-01-01"}, "Kies een datum op of na de datum van het besluit."),

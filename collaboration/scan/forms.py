@@ -77,6 +77,8 @@ class OutcomeForm(RoundForm):
         description="Niet verplicht. De samenwerkingsafspraak waar deze uitkomst bij hoort.",
     )
 
+    confirm_close = BooleanField("Ja, sluit de ronde nu")
+
     def validate_agreement_id(self, field):
         if field.data is not None and field.data not in [value for value, _ in field.choices]:
             raise ValidationError("Kies een samenwerkingsafspraak uit de lijst.")

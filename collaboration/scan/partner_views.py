@@ -74,8 +74,9 @@ def invitation_open(token: str):
         invitation = invitations.find_by_token(token)
         if invitation is None:
             return _invalid_link()
+        round_ = invitation.party.round
         return render_template("collaboration/scan/invitation_start.html", token=token,
-                               round=invitation.party.round, party=invitation.party)
+                               round=round_, party=invitation.party, state=services.round_state(round_))
     db.session.rollback()
     with immediate_writes():
         invitation = invitations.find_by_token(token)

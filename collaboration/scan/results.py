@@ -3,6 +3,9 @@ open answers, the change since the previous round; its charts and the XLSX expor
 
 Only submitted answers count; "weet ik niet" is left out of every average. Each party
 weighs the same in the overall score per aspect (the mean of the party means).
+
+Every number here is exact; pages, charts and the export round to one decimal only when they
+show it (``shown``). An average of averages that were rounded first can be off by 0.1.
 """
 
 from __future__ import annotations
@@ -79,8 +82,14 @@ class RoundResult:
 
 
 def _mean(values) -> float | None:
+    """The exact mean: never rounded here, see the module's docstring."""
     values = [v for v in values if v is not None]
-    return round(mean(values), 1) if values else None
+    return mean(values) if values else None
+
+
+def shown(value: float | None) -> float | None:
+    """A score as it is shown: one decimal."""
+    return None if value is None else round(value, 1)
 
 
 def _submitted(round_id: int) -> list[ScanResponse]:
@@ -137,7 +146,7 @@ def compute(round_, with_previous: bool = True, with_people: bool = True) -> Rou
             means = {pid: _mean(a.score for r, a in answers if r.invitation.party_id == pid)
                      for pid in party_names}
             present = [m for m in means.values() if m is not None]
-            spread = round(max(present) - min(present), 1) if len(present) >= 2 else None
+            spread = max(present) - min(present) if len(present) >= 2 else None
             statements.append(StatementResult(
                 item.id, item.text, item.aspect, item.aspect_label, means, spread,
                 sum(1 for _, a in answers if a.dont_know),
@@ -184,8 +193,9 @@ COLOURS = ("#1f5f8b", "#c4661f", "#2e7d32", "#7b3f98", "#8a6d00", "#b0003a", "#0
 
 def chart_data(result: RoundResult) -> tuple:
     """A hashable summary of what the charts draw (the cache key)."""
-    return tuple(
-        (p.name, tuple(p.aspect_means[key] for key, _, _ in ASPECTS))
+    return tuple(  # rounded a little: the cache key, and no chart shows more than this
+        (p.name, tuple(None if p.aspect_means[key] is None else round(p.aspect_means[key], 3)
+                       for key, _, _ in ASPECTS))
         for p in result.parties if p.respondents
     )
 
@@ -247,15 +257,16 @@ def export_xlsx(round_, result: RoundResult) -> bytes:
 
     aspect_cols = [(key, label) for key, label, _ in ASPECTS]
     per_party = [{"Partij": p.name, "Ingestuurd": p.respondents,
-                  **{label: p.aspect_means[key] for key, label in aspect_cols}} for p in result.parties]
+                  **{label: shown(p.aspect_means[key]) for key, label in aspect_cols}}
+                 for p in result.parties]
     per_party.append({"Partij": "Alle partijen samen", "Ingestuurd": result.respondents,
-                      **{label: result.overall[key] for key, label in aspect_cols}})
+                      **{label: shown(result.overall[key]) for key, label in aspect_cols}})
     per_person = [{"Partij": p.name, "Persoon": person.name,
-                   **{label: person.aspect_means[key] for key, label in aspect_cols}}
+                   **{label: shown(person.aspect_means[key]) for key, label in aspect_cols}}
                   for p in result.parties for person in p.people]
     names = {p.party_id: p.name for p in result.parties}
-    per_statement = [{"Stelling": s.text, "Aspect": s.aspect_label, "Verschil": s.spread,
-                      **{names[pid]: m for pid, m in s.party_means.items()},
+    per_statement = [{"Stelling": s.text, "Aspect": s.aspect_label, "Verschil": shown(s.spread),
+                      **{names[pid]: shown(m) for pid, m in s.party_means.items()},
                       "Weet ik niet": s.dont_know} for s in result.statements]
     open_rows = [{"Vraag": question, "Partij": party, "Persoon": person, "Antwoord": text}
                  for question, texts in result.open_answers for party, person, text in texts]

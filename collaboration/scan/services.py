@@ -27,6 +27,7 @@ from collaboration.scan.models import (
     ScanResponse,
     ScanRound,
 )
+from collaboration.services import refuse_twin
 from crm.db import db, utcnow
 from crm.errors import RuleError, StaleRecord, check_version
 from crm.network.models import Partner
@@ -47,9 +48,9 @@ class ScanClosed(ScanError):
 # -- time ------------------------------------------------------------------------
 
 
-def closes_at(round_: ScanRound) -> datetime:
-    """A round closes at the end of its closing day, Dutch time."""
-    return datetime.combine(round_.closes_on + timedelta(days=1), time(0), tzinfo=local_tz())
+def closes_at(round_: ScanRound, closes_on: date | None = None) -> datetime:
+    """A round closes at the end of its closing day (or of ``closes_on``), Dutch time."""
+    return datetime.combine((closes_on or round_.closes_on) + timedelta(days=1), time(0), tzinfo=local_tz())
 
 
 def opens_at(round_: ScanRound) -> datetime:
@@ -181,6 +182,8 @@ def create_round(title: str, purpose: str | None, partner_ids: list[int], opens_
     _check_dates(opens_on, closes_on)
     if closes_on < local_today():
         raise ScanError("De sluitingsdatum ligt in het verleden.", "closes_on")
+    refuse_twin(ScanRound, user_id, {"title": title.strip(), "opens_on": opens_on, "closes_on": closes_on,
+                                     "collaboration_key": collaboration_key(partner_ids)})
     round_ = ScanRound(
         title=title.strip(), purpose=(purpose or "").strip() or None,
         questionnaire=current_questionnaire(), collaboration_key=collaboration_key(partner_ids),
@@ -222,11 +225,56 @@ def agreement_choices(current_id: int | None = None) -> list[tuple[int | None, s
     return choices
 
 
+class CloseUnconfirmed(ScanError):
+    """The new closing date closes an open round at once; the user must confirm that."""
+
+
+def closes_at_once(round_: ScanRound, closes_on: date, now: datetime | None = None) -> bool:
+    """True when moving the closing date to ``closes_on`` ends a round that is open (or not
+    open yet) right now: nobody can send anything in any more."""
+    now = now or utcnow()
+    if round_.revealed or is_closed(round_, now):
+        return False
+    return now >= closes_at(round_, closes_on)
+
+
+def waiting_counts(round_: ScanRound) -> tuple[int, int]:
+    """(people with only a draft, people invited who have not sent anything in) of a round,
+    revoked invitations left out. The first is part of the second."""
+    drafts = waiting = 0
+    for party in round_.parties:
+        for invitation in party.invitations:
+            if invitation.revoked_at or invitation.submitted_at:
+                continue
+            waiting += 1
+            drafts += invitation.draft_saved_at is not None
+    return drafts, waiting
+
+
+def people(n: int) -> str:
+    return f"{n} {'persoon' if n == 1 else 'personen'}"
+
+
+def close_warning(round_: ScanRound) -> str:
+    """What closing the round now means, said before it happens."""
+    drafts, waiting = waiting_counts(round_)
+    text = "Met deze sluitingsdatum is de ronde meteen gesloten. Daarna kan niemand meer iets insturen."
+    if drafts:
+        text += (f" {people(drafts)} {'heeft' if drafts == 1 else 'hebben'} alleen een concept bewaard; "
+                 "dat telt dan niet mee.")
+    if waiting - drafts:
+        text += (f" {people(waiting - drafts)} {'heeft' if waiting - drafts == 1 else 'hebben'} nog "
+                 "niets bewaard.")
+    return text + " Vink aan dat je de ronde nu wilt sluiten, of kies een latere datum."
+
+
 def update_round(round_: ScanRound, version, *, title: str, purpose: str | None, opens_on: date,
                  closes_on: date, partners_may_see_results: bool, outcome: str | None,
-                 agreement_id: int | None) -> None:
+                 agreement_id: int | None, confirm_close: bool = False) -> None:
     check_version(round_, version)
     _check_dates(opens_on, closes_on)
+    if closes_at_once(round_, closes_on) and not confirm_close:
+        raise CloseUnconfirmed(close_warning(round_), "confirm_close")
     if agreement_id is not None and agreement_id != round_.agreement_id and (
             not 0 < agreement_id <= 2**31 - 1 or db.session.get(Agreement, agreement_id) is None):
         raise ScanError("Kies een samenwerkingsafspraak uit de lijst.", "agreement_id")
@@ -271,13 +319,65 @@ def reveal(round_: ScanRound, user_id: int | None, confirmed_early: bool,
     if round_.revealed:
         raise ScanError("De uitkomsten zijn al gedeeld.")
     if submitted_count(round_) == 0:
-        raise ScanError("Nog niemand heeft de scan ingestuurd. Er is dus nog niets om te delen. "
-                        "Wacht op de antwoorden of stuur een herinnering.")
+        raise ScanError(nothing_to_share(round_, now))
     if not is_closed(round_, now) and not confirmed_early:
         raise ScanError("De ronde is nog open. Vink aan dat je de uitkomsten nu al wilt delen.",
                         "confirm")
     round_.revealed_at = now
     round_.revealed_by_id = user_id
+    db.session.flush()
+
+
+def nothing_to_share(round_: ScanRound, now: datetime | None = None) -> str:
+    """Why there is nothing to share yet, and the next step that works in this state."""
+    text = "Nog niemand heeft de scan ingestuurd. Er is dus nog niets om te delen."
+    drafts, _waiting = waiting_counts(round_)
+    if drafts:
+        text += (f" {people(drafts)} {'heeft' if drafts == 1 else 'hebben'} wel een concept bewaard, "
+                 "maar niet ingestuurd.")
+    if is_closed(round_, now):
+        return text + (" De ronde is gesloten. Wil je partijen nog laten insturen? Zet dan bij "
+                       "‘Bewerken’ de sluitingsdatum later.")
+    return text + " Wacht op de antwoorden of stuur de partijen een herinnering."
+
+
+def answer_counts(round_: ScanRound) -> dict:
+    """What deleting a round takes along: people and parties with submitted answers, drafts."""
+    submitted_people = drafts = 0
+    parties = set()
+    for party in round_.parties:
+        for invitation in party.invitations:
+            if invitation.response is None:
+                continue
+            if invitation.response.submitted_at is not None:
+                submitted_people += 1
+                parties.add(party.id)
+            else:
+                drafts += 1
+    return {"people": submitted_people, "parties": len(parties), "drafts": drafts}
+
+
+def answers_sentence(counts: dict) -> str:
+    """"2 personen van 1 partij hebben de scan ingestuurd en 1 persoon heeft een concept bewaard";
+    empty when nobody answered."""
+    parts = []
+    if counts["people"]:
+        parties = counts["parties"]
+        parts.append(f"{people(counts['people'])} van {parties} {'partij' if parties == 1 else 'partijen'} "
+                     f"{'heeft' if counts['people'] == 1 else 'hebben'} de scan ingestuurd")
+    if counts["drafts"]:
+        parts.append(f"{people(counts['drafts'])} {'heeft' if counts['drafts'] == 1 else 'hebben'} "
+                     "een concept bewaard")
+    return " en ".join(parts)
+
+
+def delete_round(round_: ScanRound, with_answers: bool) -> None:
+    """Remove a round made by mistake, with its parties, invitations and answers. Links stop
+    working at once. A round with answers goes only when the user ticked that the answers go too."""
+    counts = answer_counts(round_)
+    if (counts["people"] or counts["drafts"]) and not with_answers:
+        raise ScanError("Vink aan dat de antwoorden ook weg mogen. Er is niets verwijderd.", "with_answers")
+    db.session.delete(round_)
     db.session.flush()
 
 

@@ -18,7 +18,8 @@ from flask import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from collaboration.blueprint import bp
+from collaboration.blueprint import bp, confirm_page, confirmed
+from collaboration.forms import RoundDeleteForm
 from collaboration.scan import invitations, services
 from collaboration.scan import results as outcome
 from collaboration.scan.forms import (
@@ -34,7 +35,7 @@ from crm.auth.services import current_account
 from crm.charts import svg_response
 from crm.db import db
 from crm.permissions import admin_only, staff_only
-from crm.web import add_form_error, nl_date, render_form, save_form
+from crm.web import add_form_error, nl_date, redirect_next, render_form, save_form
 
 
 def round_context(round_: ScanRound) -> dict:
@@ -87,8 +88,9 @@ def scan_round_new():
 @staff_only
 def scan_round(round_id: int):
     round_ = _round_or_404(round_id)
+    drafts, _waiting = services.waiting_counts(round_)
     return render_template("collaboration/scan/round.html", **round_context(round_),
-                           submitted=services.submitted_count(round_),
+                           submitted=services.submitted_count(round_), drafts=drafts,
                            agreement=services.linked_agreement(round_), new_nonce=invitations.new_nonce,
                            can_resend=invitations.can_resend, can_revoke=invitations.can_revoke)
 
@@ -107,11 +109,14 @@ def scan_round_edit(round_id: int):
             opens_on=form.opens_on.data, closes_on=form.closes_on.data,
             partners_may_see_results=form.partners_may_see_results.data,
             outcome=form.outcome.data, agreement_id=form.agreement_id.data,
+            confirm_close=form.confirm_close.data,
         ))
         if ok:
             flash("De ronde is opgeslagen.", "success")
             return redirect(url_for("collaboration.scan_round", round_id=round_.id))
-    return render_form("collaboration/scan/round_form.html", form, new=False, round=round_)
+    ask_close = bool(form.confirm_close.errors or form.confirm_close.data)
+    return render_form("collaboration/scan/round_form.html", form, new=False, round=round_,
+                       ask_close=ask_close)
 
 
 # -- specialists: invitations --------------------------------------------------------
@@ -222,8 +227,40 @@ def scan_reveal(round_id: int):
         if ok:
             flash("De uitkomsten zijn gedeeld. Bespreek ze samen.", "success")
             return redirect(url_for("collaboration.scan_results", round_id=round_.id))
+    submitted = services.submitted_count(round_)
     return render_form("collaboration/scan/reveal.html", form, **round_context(round_),
-                       submitted=services.submitted_count(round_))
+                       submitted=submitted,
+                       nothing_to_share=services.nothing_to_share(round_) if not submitted else None)
+
+
+@bp.route("/scan/<int:round_id>/verwijderen", methods=["GET", "POST"])
+@staff_only
+def scan_round_delete(round_id: int):
+    round_ = _round_or_404(round_id)
+    form = RoundDeleteForm()
+    title = round_.title
+    if confirmed(form):
+        _, ok = save_form(form, lambda: services.delete_round(round_, bool(form.with_answers.data)))
+        if ok:
+            flash(f"De ronde ‘{title}’ is verwijderd.", "success")
+            return redirect_next("collaboration.scan_rounds")
+    answered = services.answers_sentence(services.answer_counts(round_))
+    invited = sum(1 for p in round_.parties for i in p.invitations if not i.revoked_at)
+    goes = [f"de {len(round_.parties)} partijen van de ronde en hun uitnodigingen"
+            + (f"; de links van {services.people(invited)} werken dan niet meer" if invited else "")]
+    warning = None
+    if answered:
+        goes.append("alle antwoorden van deze ronde, ook de ingestuurde")
+        warning = f"Let op: in deze ronde zijn al antwoorden gegeven. {answered}. Die gaan ook weg."
+        if round_.revealed:
+            warning += (" De uitkomsten zijn al gedeeld: daarna kan niemand ze meer bekijken, en een "
+                        "volgende ronde van deze samenwerking vergelijkt dan niet meer met deze ronde.")
+    return confirm_page(
+        form, title=f"Ronde ‘{title}’ verwijderen?",
+        intro="De ronde verdwijnt uit de samenwerkingsscan, de Wegwijzer en de startpagina. Gebruik "
+              "dit voor een ronde die per ongeluk (of twee keer) is aangemaakt.",
+        warning=warning, goes=goes, extra_field=form.with_answers if answered else None,
+        back=url_for("collaboration.scan_round", round_id=round_.id))
 
 
 @bp.route("/scan/<int:round_id>/uitkomsten")
