@@ -205,8 +205,8 @@ def test_contact_moment_with_follow_up_shows_on_start_page_and_one_click_done(ap
     uid = login_as("specialist")
     cid = make_contact(app)
     r = client.post("/contactmomenten/nieuw", data={
-        "kind": "telefoon", "occurred_on": date.today().isoformat(), "contact_ids": [str(cid)],
-        "summary": "Gebeld over de LEA", "key_message": "Lezen begint thuis.",
+        "kind": "telefoon", "occurred_on": (date.today() - timedelta(days=2)).isoformat(),
+        "contact_ids": [str(cid)], "summary": "Gebeld over de LEA", "key_message": "Lezen begint thuis.",
         "follow_up": "Notitie sturen", "follow_up_due": (date.today() - timedelta(days=1)).isoformat(),
         "follow_up_owner_id": "0", "theme": "samenwerken", "phase": "implementation",
     })
@@ -247,12 +247,36 @@ def test_contact_moment_needs_someone_and_a_summary(app, client, login_as):
                                                       "phase": "implementation"})
     assert r.status_code == 422
     html = r.get_data(as_text=True)
-    assert "Vul waar het over ging in." in html and "als datum" in html
+    assert "Vul waar het over ging in." in html and "Vul bij ‘datum’ een geldige datum in" in html
     r = client.post("/contactmomenten/nieuw", data={"kind": "telefoon", "occurred_on": "2026-01-05",
                                                       "summary": "iets", "theme": "samenwerken",
                                                       "phase": "implementation"})
     assert r.status_code == 422 and "Kies met wie je contact had" in r.get_data(as_text=True)
     assert count(app, Interaction) == 0
+
+
+def test_a_follow_up_before_the_moment_is_refused_and_a_future_moment_is_questioned(app, client, login_as):
+    login_as("specialist")
+    cid = make_contact(app)
+    base = {"kind": "telefoon", "contact_ids": [str(cid)], "summary": "Gebeld", "follow_up": "Bellen",
+            "follow_up_owner_id": "0", "theme": "samenwerken", "phase": "implementation"}
+    today = date.today()
+    r = client.post("/contactmomenten/nieuw", data={
+        **base, "occurred_on": today.isoformat(), "follow_up_due": (today - timedelta(days=3)).isoformat()})
+    assert r.status_code == 422 and "Opvolgen kan niet vóór het contactmoment zelf" in r.get_data(as_text=True)
+    assert count(app, Interaction) == 0
+    r = client.post("/contactmomenten/nieuw", data={
+        **base, "occurred_on": (today + timedelta(days=400)).isoformat(),
+        "follow_up_due": (today + timedelta(days=401)).isoformat()}, follow_redirects=True)
+    assert "Let op: de datum" in r.get_data(as_text=True) and "ligt in de toekomst" in r.get_data(as_text=True)
+    assert count(app, Interaction) == 1  # stored: a planned meeting may be meant
+
+
+def test_the_follow_up_mail_without_a_person_greets_plainly(app, client, login_as):
+    from crm.network import mail
+
+    assert mail.body(Interaction(kind="telefoon", occurred_on=date(2026, 3, 1), summary="x"),
+                     "Sanne").startswith("Goedendag,\n")
 
 
 def test_impossible_dates_get_a_plain_message_at_the_field(app, client, login_as):

@@ -84,7 +84,7 @@ def _record_id(value) -> int:
 
 
 def _date_message(field_label: str) -> str:
-    return f"Vul {field_label} in als datum, zoals 25-11-2026."
+    return f"Vul bij ‘{field_label}’ een geldige datum in, zoals 25-11-2026."
 
 
 class PhaseFields:

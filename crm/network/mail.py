@@ -20,7 +20,7 @@ def subject(interaction: Interaction) -> str:
 
 def body(interaction: Interaction, sender_name: str | None) -> str:
     names = [c.name.split(" ")[0] for c in interaction.contacts if c.erased_at is None]
-    greeting = f"Beste {' en '.join(names)}," if names else "Beste,"
+    greeting = f"Beste {' en '.join(names)}," if names else "Goedendag,"
     parts = [greeting, "",
              f"Dank voor het gesprek op {nl_date(interaction.occurred_on)}. "
              "Hierbij zet ik kort op een rij wat we bespraken."]

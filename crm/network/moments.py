@@ -59,6 +59,9 @@ def save_interaction(interaction: Interaction | None, data: InteractionData, act
         # Follow-ups are listed by their date (start page, open follow-ups): without one it
         # would be stored but never shown again.
         raise NetworkError("Kies vóór wanneer het opgevolgd moet worden.", "follow_up_due")
+    if data.follow_up_due and data.occurred_on and data.follow_up_due < data.occurred_on:
+        raise NetworkError("Opvolgen kan niet vóór het contactmoment zelf. Kies een latere datum.",
+                           "follow_up_due")
     if interaction is None:
         interaction = Interaction(owner_id=actor_id)
         db.session.add(interaction)

@@ -17,7 +17,7 @@ from crm.network.models import Interaction, Partner
 from crm.network.views import _save, actor_id, arg_id, get_or_404, labels, paginate
 from crm.permissions import all_staff, staff_only
 from crm.roles import STAFF
-from crm.web import local_today, page_number, redirect_next, render_form
+from crm.web import local_today, nl_date, page_number, redirect_next, render_form
 
 DIRECTORY_PAGE = 60
 
@@ -97,9 +97,17 @@ def interaction_new():
                             "Het contactmoment is opgeslagen. Hieronder staat een opzet voor de opvolgmail.",
                             lambda i: url_for("crm.interaction_detail", interaction_id=i.id))
         if response:
+            _warn_future(form.occurred_on.data)
             return response
     date_error_messages(form)
     return render_form("crm/network/interaction_form.html", form, interaction=None, stale=None)
+
+
+def _warn_future(day) -> None:
+    """A contact moment is something that happened: a date to come is mostly a typing error."""
+    if day and day > local_today():
+        flash(f"Let op: de datum ({nl_date(day)}) ligt in de toekomst. Klopt dat niet? Kies dan "
+              "Bewerken.", "warning")
 
 
 def _load_interaction(interaction_id: int) -> Interaction:
