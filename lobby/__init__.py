@@ -86,17 +86,28 @@ def _next_meetings_panel(_user):
     return {"meetings": items} if items else None
 
 
+#: The record's own date, where it has one (a meeting's date, not the day it was typed in).
+OWN_DATES = {"Meeting": "held_on", "Evidence": "occurred_on", "Evaluation": "evaluated_on"}
+
+
 def _records(model_name: str, endpoint: str, url_args, label):
     def query(theme: Theme, phase: Phase):
         from crm.db import db
         from lobby import models
 
         model = getattr(models, model_name)
+        own = OWN_DATES.get(model_name)
+        order = (getattr(model, own), model.id) if own else (model.id,)
         rows = db.session.scalars(
-            select(model).where(model.theme == theme.value, model.phase == phase.value).order_by(model.id)
+            select(model).where(model.theme == theme.value, model.phase == phase.value).order_by(*order)
         )
         return [
-            RecordRef(model.label_nl, label(row), url_for(endpoint, **url_args(row)), row.created_at)
+            RecordRef(
+                model.label_nl,
+                label(row),
+                url_for(endpoint, **url_args(row)),
+                getattr(row, own) if own else row.created_at,
+            )
             for row in rows
         ]
 

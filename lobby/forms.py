@@ -21,9 +21,11 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Regexp,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.forms import BaseForm, VersionedForm, max_length, optional, required
+from crm.guide import PHASE_CHOICES
 from lobby.models.evidence import EVIDENCE_KINDS, MATERIAL_KINDS
 from lobby.models.municipality import FUNDAMENT_ITEMS, LIBRARY_ROLES, LOBBYPLAN_ITEMS
 from lobby.models.plans import MEETING_GOALS, PLAN_ITEMS
+from lobby.services.meetings import ANSWER_WITHOUT_QUESTION, MAX_EVIDENCE, TOO_MUCH_EVIDENCE
 
 ROLE_CHOICES = [("", "Nog niet gekozen"), *LIBRARY_ROLES]
 DATE_HINT = "Bijvoorbeeld 3-12-2026."
@@ -68,6 +70,23 @@ class NlSelectField(SelectField):
     def iter_choices_values(self):
         for choice in self.choices or []:
             yield (choice[0], choice[1]) if isinstance(choice, tuple | list) else (choice, choice)
+
+
+class PhaseField(NlSelectField):
+    """"Fase in de Wegwijzer", as on the Samenwerken forms. The view puts the record's phase (or
+    its type's default) in it; a post without it keeps the phase the record has."""
+
+    def __init__(self, label="Fase in de Wegwijzer", **kwargs):
+        kwargs.setdefault("choices", PHASE_CHOICES)
+        kwargs.setdefault(
+            "description", "In welke fase van de Wegwijzer hoort dit? De voorgestelde fase past meestal."
+        )
+        super().__init__(label, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data in (None, ""):
+            return
+        super().pre_validate(form)
 
 
 class NlIntegerField(IntegerField):
@@ -133,10 +152,12 @@ class _ProfileFields:
 
 
 class MunicipalityForm(_ProfileFields, VersionedForm):
+    phase = PhaseField()
     submit = SubmitField("Profiel opslaan")
 
 
 class NewMunicipalityForm(_ProfileFields, BaseForm):
+    phase = PhaseField()
     partner_id = NlSelectField("Gemeente uit het netwerk", coerce=int, choices=[])
     new_name = StringField(
         "Of: naam van een nieuwe gemeente",
@@ -185,6 +206,7 @@ class _PlanItem(Form):
 
 def _lobbyplan_form():
     attrs = {key: FormField(_PlanItem, label) for key, label in LOBBYPLAN_ITEMS}
+    attrs["phase"] = PhaseField()
     attrs["submit"] = SubmitField("Lobbyplan opslaan")
     return type("LobbyPlanForm", (VersionedForm,), attrs)
 
@@ -216,24 +238,59 @@ class MeetingForm(VersionedForm):
     goals = MultiCheckboxField("Doelen van dit gesprek", choices=list(MEETING_GOALS))
     goals_note = TextAreaField("Toelichting op de doelen", validators=[max_length(3000)])
     library_role = NlSelectField("Rol die de bibliotheek neemt", choices=ROLE_CHOICES)
-    questions = FieldList(FormField(QuestionForm), min_entries=1)
+    questions = FieldList(FormField(QuestionForm), label="Vragen", min_entries=1)
     evidence_ids = MultiCheckboxField(
         "Bewijs voor de briefing",
         coerce=int,
         choices=[],
-        description="Kies je niets, dan staan de drie nieuwste op de briefing.",
+        description=(
+            "Kies hoogstens drie: meer past niet op de briefing. Kies je niets, dan staan de drie "
+            "nieuwste op de briefing. Alle bewijs staat hieronder, het nieuwste eerst."
+        ),
     )
     key_message = TextAreaField(
         "Kernboodschap voor dit gesprek",
         description="Leeg: de kernboodschap uit het gemeenteprofiel.",
         validators=[max_length(2000)],
     )
+    phase = PhaseField()
     submit = SubmitField("Gesprek opslaan")
+
+    def validate_evidence_ids(self, field):
+        picked = list(dict.fromkeys(field.data or []))
+        if len(picked) > MAX_EVIDENCE:
+            raise ValidationError(TOO_MUCH_EVIDENCE.format(n=len(picked)))
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        # An answer without its question: the message goes next to that row's question field.
+        for entry in self.questions.entries:
+            question, answer = entry.form.question, entry.form.answer
+            if (answer.data or "").strip() and not (question.data or "").strip() and not question.errors:
+                question.errors = [*question.errors, ANSWER_WITHOUT_QUESTION]
+                ok = False
+        if not ok:
+            # One plain line per row for the error summary (which links to the list of questions).
+            self.questions.errors = [
+                f"Vraag {number}: {message}"
+                for number, entry in enumerate(self.questions.entries, start=1)
+                for sub in (entry.form.question, entry.form.answer)
+                for message in sub.errors[:1]
+            ]
+        return ok
 
 
 class OutcomeForm(VersionedForm):
     outcome = TextAreaField("Uitkomst van het gesprek", validators=[max_length(5000)])
     key_message = TextAreaField("Kernboodschap voor de mail", validators=[max_length(2000)])
+    log_contact = BooleanField(
+        "Leg ook vast als contactmoment",
+        description=(
+            "Dan staat het gesprek bij de contactmomenten van de mensen aan tafel en van de gemeente, "
+            "en telt het mee als laatste contact op de volgende briefing. Sla je later opnieuw op, dan "
+            "wordt hetzelfde contactmoment bijgewerkt."
+        ),
+    )
     submit = SubmitField("Uitkomst opslaan")
 
 
@@ -245,6 +302,15 @@ class AgreementForm(BaseForm):
     submit = SubmitField("Afspraak toevoegen")
 
 
+class DeleteForm(BaseForm):
+    """The confirmation step of a delete: the button carries ``confirm``; a record with parts
+    that go along asks for a tick as well."""
+
+    confirm = StringField()  # sent by the button; not rendered as a field
+    with_actions = BooleanField("Ja, verwijder ook de acties van dit plan")
+    with_contact_moment = BooleanField("Verwijder ook het contactmoment van dit gesprek")
+
+
 # -- pitch, materials, evidence --------------------------------------------------------
 class PitchForm(BaseForm):
     title = StringField("Naam van deze versie", validators=[max_length(200)])
@@ -253,7 +319,17 @@ class PitchForm(BaseForm):
         description="Ongeveer één minuut spreken: zo'n 130 woorden.",
         validators=[required("de tekst van de pitch"), max_length(50000)],
     )
-    make_current = BooleanField("Maak dit de huidige pitch", default=True)
+    municipality_id = NlSelectField(
+        "Voor welke gemeente",
+        coerce=int,
+        choices=[],
+        description=(
+            "Noemt de pitch cijfers of plannen van één gemeente? Kies die gemeente. Een algemene pitch "
+            "staat op de briefing van elke gemeente zonder eigen pitch."
+        ),
+    )
+    make_current = BooleanField("Maak dit de huidige pitch (voor deze gemeente of algemeen)", default=True)
+    phase = PhaseField()
     submit = SubmitField("Versie opslaan")
 
 
@@ -278,6 +354,7 @@ class EvidenceForm(VersionedForm):
     permission_note = StringField("Toestemming: van wie en hoe vastgelegd", validators=[max_length(300)])
     image = FileField("Foto")
     remove_image = BooleanField("Foto verwijderen")
+    phase = PhaseField()
     submit = SubmitField("Bewijs opslaan")
 
 
@@ -286,6 +363,7 @@ def _action_plan_form():
     attrs = {"title": StringField("Naam van het plan", validators=[required("de naam"), max_length(200)])}
     for key, question in PLAN_ITEMS:
         attrs[key] = TextAreaField(question, validators=[max_length(5000)])
+    attrs["phase"] = PhaseField()
     attrs["submit"] = SubmitField("Plan opslaan")
     return type("ActionPlanForm", (VersionedForm,), attrs)
 
@@ -329,6 +407,7 @@ class EvaluationForm(VersionedForm):
         validators=[max_length(5000)],
     )
     focus = TextAreaField("Focus voor de komende periode", validators=[max_length(3000)])
+    phase = PhaseField()
     submit = SubmitField("Evaluatie opslaan")
 
 

@@ -82,7 +82,8 @@ def _municipality(db):
 def test_create_municipality_rules(db):
     m = _municipality(db)
     assert m.partner.kind == "gemeente" and m.theme == Theme.PROFILING.value
-    with pytest.raises(LobbyError, match="al een organisatie"):
+    # The name of a municipality that has a profile already: say so (review 1, finding 14).
+    with pytest.raises(LobbyError, match="Gemeente Test heeft al een profiel"):
         municipality.create_municipality(None, "gemeente test")
     with pytest.raises(LobbyError, match="al een profiel"):
         municipality.create_municipality(m.partner_id, None)

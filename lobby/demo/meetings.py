@@ -97,6 +97,10 @@ def seed_meetings(ctx: dict, evidence: list) -> None:
             interaction.contacts = [contact]
             interaction.partners = [partner]
             db.session.add(interaction)
+    if past.interaction_id is None:  # the first meeting was logged as a contact moment
+        past.interaction = db.session.scalar(select(Interaction).where(
+            Interaction.summary == past.title, Interaction.occurred_on == past.held_on
+        ))
 
     plan = _get_or_create(
         ActionPlan,

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
-from crm.db import db
 from lobby.demo.base import _demo_png, _get_or_create
 from lobby.models import (
     Evidence,
@@ -18,13 +15,16 @@ from lobby.models import (
 
 def seed_story(ctx: dict) -> list:
     today, sanne, karim = ctx["today"], ctx["sanne"], ctx["karim"]
-    for when, title, text, author in (
+    rivierstad = ctx["municipality"]
+    # A general pitch, and one with Rivierstad's own figures: each is the current one of its kind.
+    for when, title, text, author, municipality in (
         (
             today - timedelta(days=120),
             "Eerste versie",
             "De bibliotheek helpt gezinnen met lezen en taal. Wij willen graag met de gemeente "
             "samenwerken aan de gezinsaanpak. Wanneer heb je tijd?",
             sanne,
+            None,
         ),
         (
             today - timedelta(days=20),
@@ -38,15 +38,18 @@ def seed_story(ctx: dict) -> list:
             "consultatiebureau, de kinderopvang, de school. Met de nieuwe Lokale Educatieve Agenda kunnen we "
             "dat samen een vaste plek geven. Wanneer heeft u tijd?",
             karim,
+            rivierstad,
         ),
     ):
         pitch = _get_or_create(
-            PitchVersion, {"title": title}, text=text, author_id=author.id if author else None, current=False
+            PitchVersion,
+            {"title": title},
+            text=text,
+            author_id=author.id if author else None,
+            current=True,
+            municipality_id=municipality.id if municipality else None,
         )
         pitch.created_at = pitch.created_at.replace(year=when.year, month=when.month, day=when.day)
-    db.session.scalar(
-        select(PitchVersion).where(PitchVersion.title == "Versie voor de wethouder")
-    ).current = True
 
     for kind, title, url in (
         (

@@ -15,12 +15,15 @@ WORDS_PER_MINUTE = 130
 
 
 class PitchVersion(PhaseMixin, TimestampMixin, Base):
-    """One version of the elevator pitch; exactly one is current."""
+    """One version of the elevator pitch, for one municipality or general (``municipality_id``
+    empty). Per municipality one version is current, and one general version: a brief takes
+    its municipality's current pitch, else the general one, never another municipality's."""
 
     __tablename__ = "crm_lobby_pitch"
     label_nl = "elevator pitch"
     field_labels_nl = {
         "title": "naam", "author_id": "geschreven door", "current": "huidige pitch",
+        "municipality_id": "voor gemeente",
     }
     default_theme = Theme.PROFILING
     default_phase = Phase.CREATION
@@ -30,8 +33,18 @@ class PitchVersion(PhaseMixin, TimestampMixin, Base):
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("crm_user.id", ondelete="SET NULL"))
     current: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # A pitch that names a municipality's figures belongs to it; empty: a general pitch.
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crm_lobby_municipality.id", ondelete="CASCADE"), index=True
+    )
 
     author = relationship("User")
+    municipality = relationship("Municipality")
+
+    @property
+    def scope_label(self) -> str:
+        """'Gemeente Rivierstad' or 'Algemeen (alle gemeenten)'."""
+        return self.municipality.name if self.municipality is not None else "Algemeen (alle gemeenten)"
 
     @property
     def word_count(self) -> int:

@@ -19,6 +19,14 @@ MEETING_GOALS = (
     ("verwachtingen", "Verwachtingen van de gemeente ophalen en afspraken maken"),
 )
 GOAL_LABELS = dict(MEETING_GOALS)
+#: The goals in a few words, for the one-page brief (the meeting page has the guide's words).
+GOAL_SHORT_LABELS = {
+    "urgentie": "urgentie onder de aandacht",
+    "expertise": "onze expertise laten zien",
+    "trekker": "bibliotheek als trekker",
+    "bijdrage": "(financiële) bijdrage van de gemeente",
+    "verwachtingen": "verwachtingen ophalen en afspraken maken",
+}
 
 #: The questions the municipality may ask (oriëntatie stap 4), shipped as defaults.
 DEFAULT_QUESTIONS = (
@@ -53,7 +61,7 @@ class Meeting(PhaseMixin, VersionedMixin, TimestampMixin, Base):
     field_labels_nl = {
         "title": "onderwerp", "held_on": "datum", "starts_at": "tijd",
         "library_people": "namens de bibliotheek", "goals_note": "toelichting op de doelen",
-        "questions": "vragen",
+        "questions": "vragen", "interaction_id": "contactmoment",
     }
     default_theme = Theme.PROFILING
     default_phase = Phase.ORIENTATION
@@ -73,8 +81,14 @@ class Meeting(PhaseMixin, VersionedMixin, TimestampMixin, Base):
     questions: Mapped[list | None] = mapped_column(JSON, default=list)  # [{question, answer}]
     outcome: Mapped[str | None] = mapped_column(Text)
     key_message: Mapped[str | None] = mapped_column(Text)  # for the follow-up mail
+    # The contact moment this meeting was logged as (saving the outcome again updates it).
+    interaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crm_interaction.id", ondelete="SET NULL"), index=True
+    )
 
     municipality = relationship("Municipality")
+    interaction = relationship("Interaction")
+    # Erased people (AVG) stay linked, as history; pages and the mail use ``present_contacts``.
     contacts = relationship("Contact", secondary=meeting_contacts, order_by="Contact.name")
     evidence = relationship("Evidence", secondary=meeting_evidence, order_by="Evidence.occurred_on.desc()")
     agreements = relationship(
@@ -93,6 +107,28 @@ class Meeting(PhaseMixin, VersionedMixin, TimestampMixin, Base):
     @property
     def goal_labels(self) -> list[str]:
         return [GOAL_LABELS.get(code, code) for code in self.goals or []]
+
+    @property
+    def goal_short_labels(self) -> list[str]:
+        return [GOAL_SHORT_LABELS.get(code, GOAL_LABELS.get(code, code)) for code in self.goals or []]
+
+    @property
+    def present_contacts(self) -> list:
+        """The people at the table who were not erased (AVG): an erased person is no one to
+        greet, mail or show."""
+        return [c for c in self.contacts if c.erased_at is None]
+
+    @property
+    def erased_count(self) -> int:
+        return sum(1 for c in self.contacts if c.erased_at is not None)
+
+    @property
+    def erased_note(self) -> str:
+        """'1 deelnemer is gewist (AVG).' or '' when nobody was."""
+        n = self.erased_count
+        if not n:
+            return ""
+        return f"{n} deelnemer is gewist (AVG)." if n == 1 else f"{n} deelnemers zijn gewist (AVG)."
 
 
 class MeetingAgreement(TimestampMixin, Base):

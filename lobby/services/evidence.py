@@ -11,9 +11,11 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, or_, select, update
 
 from crm.db import db
-from lobby.models import Evidence, EvidenceImage, Material, PitchVersion
+from crm.web import local_today
+from lobby.models import Evidence, EvidenceImage, Material, Meeting, Municipality, PitchVersion
 from lobby.models.evidence import EVIDENCE_KIND_LABELS, MATERIAL_KINDS, WORDS_PER_MINUTE
-from lobby.services.common import LobbyError, check_version, clean
+from lobby.models.plans import meeting_evidence
+from lobby.services.common import LobbyError, check_phase, check_version, clean, clean_line
 
 #: Above this many seconds of speech a pitch is "far over one minute".
 PITCH_WARN_SECONDS = 90
@@ -53,26 +55,84 @@ def pitches() -> list[PitchVersion]:
     )
 
 
-def current_pitch() -> PitchVersion | None:
+def _same_scope(municipality_id: int | None):
+    """The pitch versions for the same municipality (or the general ones)."""
+    if municipality_id is None:
+        return PitchVersion.municipality_id.is_(None)
+    return PitchVersion.municipality_id == municipality_id
+
+
+def current_pitch(municipality: Municipality | int | None = None) -> PitchVersion | None:
+    """The current general pitch, or with ``municipality`` the current pitch of exactly that
+    municipality (no fallback: see ``pitch_for``)."""
+    municipality_id = municipality.id if isinstance(municipality, Municipality) else municipality
     return db.session.scalar(
-        select(PitchVersion).where(PitchVersion.current.is_(True)).order_by(PitchVersion.id.desc())
+        select(PitchVersion)
+        .where(PitchVersion.current.is_(True), _same_scope(municipality_id))
+        .order_by(PitchVersion.id.desc())
     )
 
 
-def add_pitch(title: str, text: str, author_id: int | None, make_current: bool) -> PitchVersion:
+def pitch_for(municipality: Municipality) -> PitchVersion | None:
+    """The pitch for a brief with this municipality: its own current pitch, else the general one;
+    never the pitch of another municipality (it would name the wrong town and figures)."""
+    return current_pitch(municipality) or current_pitch(None)
+
+
+def current_pitches() -> list[PitchVersion]:
+    """Every current pitch: the general one first, then one per municipality by name."""
+    rows = list(db.session.scalars(select(PitchVersion).where(PitchVersion.current.is_(True))))
+    return sorted(rows, key=lambda p: (p.municipality is not None, p.scope_label.lower()))
+
+
+def add_pitch(
+    title: str,
+    text: str,
+    author_id: int | None,
+    make_current: bool,
+    municipality_id: int | None = None,
+    phase: str | None = None,
+) -> PitchVersion:
     if not clean(text):
         raise LobbyError("Schrijf de tekst van de pitch.", "text")
-    pitch = PitchVersion(title=clean(title) or "Elevator pitch", text=clean(text), author_id=author_id)
+    if municipality_id and db.session.get(Municipality, municipality_id) is None:
+        raise LobbyError("Kies een gemeente uit de lijst.", "municipality_id")
+    phase = check_phase(phase)
+    pitch = PitchVersion(
+        title=clean_line(title) or "Elevator pitch",
+        text=clean(text),
+        author_id=author_id,
+        municipality_id=municipality_id or None,
+    )
+    if phase:
+        pitch.phase = phase
     db.session.add(pitch)
     db.session.flush()
-    if make_current or current_pitch() is None:
+    if make_current or current_pitch(pitch.municipality_id) is None:
         make_pitch_current(pitch)
     return pitch
 
 
 def make_pitch_current(pitch: PitchVersion) -> None:
-    db.session.execute(update(PitchVersion).where(PitchVersion.id != pitch.id).values(current=False))
+    """The one current version for its municipality (or the one general current version)."""
+    db.session.execute(
+        update(PitchVersion)
+        .where(PitchVersion.id != pitch.id, _same_scope(pitch.municipality_id))
+        .values(current=False)
+    )
     pitch.current = True
+    db.session.flush()
+
+
+def delete_pitch(pitch: PitchVersion) -> None:
+    """Remove a version entered by mistake; the current version stays (make another one current
+    first), so a brief never loses its pitch without anyone choosing that."""
+    if pitch.current:
+        raise LobbyError(
+            "Dit is de huidige pitch. Maak eerst een andere versie de huidige; daarna kun je deze "
+            "verwijderen."
+        )
+    db.session.delete(pitch)
     db.session.flush()
 
 
@@ -125,12 +185,12 @@ def add_material(
 ) -> Material:
     if kind not in dict(MATERIAL_KINDS):
         raise LobbyError("Kies wat voor middel het is.", "kind")
-    if not clean(title):
+    if not clean_line(title):
         raise LobbyError("Vul de naam van het middel in.", "title")
-    url = clean(url)
+    url = clean_line(url)
     if url and not (url.startswith("https://") or url.startswith("http://")):
         raise LobbyError("Een link begint met https:// of http://.", "url")
-    material = Material(kind=kind, title=clean(title), url=url, note=clean(note))
+    material = Material(kind=kind, title=clean_line(title), url=url, note=clean(note))
     if file_data is not None:
         content_type, extension = check_material_file(file_data)
         material.file_type, material.file_size, material.file_data = content_type, len(file_data), file_data
@@ -157,6 +217,7 @@ class EvidenceData:
     source: str | None
     permission: bool
     permission_note: str | None = None
+    phase: str | None = None
 
 
 @dataclass
@@ -200,19 +261,29 @@ def check_image(data: bytes) -> CheckedImage:
 def _apply_evidence(evidence: Evidence, data: EvidenceData) -> None:
     if data.kind not in EVIDENCE_KIND_LABELS:
         raise LobbyError("Kies wat voor bewijs het is.", "kind")
-    if not clean(data.title):
+    if not clean_line(data.title):
         raise LobbyError("Vul een korte titel in.", "title")
     if data.occurred_on is None:
         raise LobbyError("Vul de datum in, zoals 3-12-2026.", "occurred_on")
-    if not clean(data.source):
+    if data.occurred_on > local_today():
+        # A success story has happened: a date ahead is a typing error (2031 for 2021).
+        raise LobbyError(
+            "Deze datum ligt in de toekomst. Bewijs gaat over iets dat al gebeurd is: kies een datum "
+            "tot en met vandaag.",
+            "occurred_on",
+        )
+    if not clean_line(data.source):
         raise LobbyError("Vul de bron in: van wie of waar komt dit?", "source")
+    phase = check_phase(data.phase)
     evidence.kind = data.kind
-    evidence.title = clean(data.title)
+    evidence.title = clean_line(data.title)
     evidence.text = clean(data.text)
     evidence.occurred_on = data.occurred_on
-    evidence.source = clean(data.source)
+    evidence.source = clean_line(data.source)
     evidence.permission = bool(data.permission)
-    evidence.permission_note = clean(data.permission_note)
+    evidence.permission_note = clean_line(data.permission_note)
+    if phase:
+        evidence.phase = phase
 
 
 def _attach(evidence: Evidence, image: CheckedImage | None) -> None:
@@ -293,6 +364,18 @@ def recent_evidence(limit: int = 3, until: date | None = None) -> list[Evidence]
     ))
 
 
+def evidence_usage(evidence: Evidence) -> list[Meeting]:
+    """The meetings whose brief shows this evidence (picked for it), newest first."""
+    return list(db.session.scalars(
+        select(Meeting)
+        .join(meeting_evidence, meeting_evidence.c.meeting_id == Meeting.id)
+        .where(meeting_evidence.c.evidence_id == evidence.id)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    ))
+
+
 def delete_evidence(evidence: Evidence) -> None:
+    """Remove the evidence; it leaves the briefs it was picked for (the confirmation page names
+    them, see ``evidence_usage``)."""
     db.session.delete(evidence)
     db.session.flush()

@@ -13,7 +13,7 @@ from crm.network.models import interaction_contacts as ic
 from crm.web import local_today
 from lobby.models import KeyFigure, LobbyPlan, Municipality
 from lobby.models.municipality import FUNDAMENT_ITEMS, LOBBYPLAN_ITEMS, ROLE_LABELS
-from lobby.services.common import LobbyError, check_version, clean
+from lobby.services.common import LobbyError, check_phase, check_version, clean, clean_line
 
 PROFILE_FIELDS = (
     "cbs_code",
@@ -26,6 +26,8 @@ PROFILE_FIELDS = (
     "expectations",
     "key_message",
 )
+#: Profile fields that are one line of text.
+ONE_LINE_FIELDS = frozenset({"cbs_code", "contact_municipality"})
 
 
 def municipalities() -> list[Municipality]:
@@ -48,9 +50,24 @@ def free_municipal_partners() -> list[Partner]:
     )
 
 
-def create_municipality(partner_id: int | None, new_name: str | None, **profile) -> Municipality:
+def profile_named(name: str | None) -> Municipality | None:
+    """The lobby profile of the organisation with this name (any case), if it has one."""
+    name = clean_line(name)
+    if not name:
+        return None
+    return db.session.scalar(
+        select(Municipality)
+        .join(Partner, Partner.id == Municipality.partner_id)
+        .where(func.lower(Partner.name) == name.lower())
+    )
+
+
+def create_municipality(
+    partner_id: int | None, new_name: str | None, phase: str | None = None, **profile
+) -> Municipality:
     """Profile an existing municipal partner, or add the partner (kind gemeente) by name."""
-    new_name = clean(new_name)
+    new_name = clean_line(new_name)
+    phase = check_phase(phase)
     if partner_id:
         partner = db.session.get(Partner, partner_id)
         if partner is None or partner.kind != MUNICIPALITY_KIND:
@@ -60,7 +77,20 @@ def create_municipality(partner_id: int | None, new_name: str | None, **profile)
     elif new_name:
         partner = db.session.scalar(select(Partner).where(func.lower(Partner.name) == new_name.lower()))
         if partner is not None:
-            raise LobbyError("Er is al een organisatie met deze naam; kies hem uit de lijst.", "new_name")
+            if profile_named(new_name) is not None:
+                raise LobbyError(
+                    f"{partner.name} heeft al een profiel. Open dat profiel en werk het daar bij.", "new_name"
+                )
+            if partner.kind == MUNICIPALITY_KIND:
+                raise LobbyError(
+                    f"{partner.name} staat al in het netwerk. Kies de gemeente hierboven uit de lijst.",
+                    "new_name",
+                )
+            raise LobbyError(
+                f"Er is al een organisatie met de naam {partner.name}, maar dat is geen gemeente. "
+                "Kies een andere naam, of pas die organisatie aan bij Partners.",
+                "new_name",
+            )
         partner = Partner(name=new_name, kind=MUNICIPALITY_KIND, internal=False, status="verkennend")
         db.session.add(partner)
         db.session.flush()
@@ -68,6 +98,8 @@ def create_municipality(partner_id: int | None, new_name: str | None, **profile)
         raise LobbyError("Kies een gemeente of vul de naam van een nieuwe gemeente in.", "partner_id")
     municipality = Municipality(partner_id=partner.id, fundament={})
     municipality.partner = partner
+    if phase:
+        municipality.phase = phase
     db.session.add(municipality)
     _apply_profile(municipality, profile)
     db.session.flush()
@@ -77,14 +109,18 @@ def create_municipality(partner_id: int | None, new_name: str | None, **profile)
 def _apply_profile(municipality: Municipality, profile: dict) -> None:
     for name in PROFILE_FIELDS:
         if name in profile:
-            setattr(municipality, name, clean(profile[name]))
+            value = profile[name]
+            setattr(municipality, name, clean_line(value) if name in ONE_LINE_FIELDS else clean(value))
     if municipality.library_role and municipality.library_role not in ROLE_LABELS:
         raise LobbyError("Kies een rol uit de lijst.", "library_role")
 
 
-def update_municipality(municipality: Municipality, version, **profile) -> None:
+def update_municipality(municipality: Municipality, version, phase: str | None = None, **profile) -> None:
     check_version(municipality, version)
+    phase = check_phase(phase)
     _apply_profile(municipality, profile)
+    if phase:
+        municipality.phase = phase
     db.session.flush()
 
 
@@ -164,7 +200,10 @@ def lobbyplan_for(municipality: Municipality) -> LobbyPlan:
     return plan
 
 
-def save_lobbyplan(plan: LobbyPlan, version, items: dict[str, tuple[str, bool]]) -> LobbyPlan:
+def save_lobbyplan(
+    plan: LobbyPlan, version, items: dict[str, tuple[str, bool]], phase: str | None = None
+) -> LobbyPlan:
+    phase = check_phase(phase)
     if plan.id is None:
         if str(version) not in ("0", ""):
             check_version(plan, version)
@@ -179,6 +218,8 @@ def save_lobbyplan(plan: LobbyPlan, version, items: dict[str, tuple[str, bool]])
         }
         for key, _ in LOBBYPLAN_ITEMS
     }
+    if phase:
+        plan.phase = phase
     db.session.flush()
     return plan
 

@@ -7,13 +7,13 @@ from flask import flash, redirect, render_template, request, url_for
 from crm.auth.services import current_account
 from crm.db import db
 from crm.permissions import staff_only
-from crm.web import file_response, render_form, save_form
-from lobby.forms import EvidenceForm, MaterialForm, PitchForm
+from crm.web import file_response, nl_date, render_form, save_form
+from lobby.forms import DeleteForm, EvidenceForm, MaterialForm, PitchForm
 from lobby.models import Evidence, EvidenceImage, Material, PitchVersion
 from lobby.models.evidence import EVIDENCE_KINDS
 from lobby.services import evidence as services
 from lobby.services import municipality as municipality_services
-from lobby.views.blueprint import bp, get_or_404, version_of
+from lobby.views.blueprint import bp, confirm_page, confirmed, get_or_404, version_of
 
 
 # -- pitch --------------------------------------------------------------------------------
@@ -21,10 +21,19 @@ from lobby.views.blueprint import bp, get_or_404, version_of
 @staff_only
 def pitches():
     form = PitchForm()
+    form.municipality_id.choices = [(0, "Algemeen: voor alle gemeenten")] + [
+        (m.id, m.name) for m in municipality_services.municipalities()
+    ]
+    if request.method == "GET":
+        form.phase.data = PitchVersion.default_phase.value
+        chosen = request.args.get("gemeente", type=int)
+        if chosen and chosen in dict(form.municipality_id.choices):
+            form.municipality_id.data = chosen
     if form.validate_on_submit():
         account = current_account()
         pitch, ok = save_form(form, lambda: services.add_pitch(
-            form.title.data, form.text.data, account.id if account else None, form.make_current.data
+            form.title.data, form.text.data, account.id if account else None, form.make_current.data,
+            municipality_id=form.municipality_id.data or None, phase=form.phase.data,
         ))
         if ok:
             flash("De nieuwe versie van de pitch is opgeslagen.", "success")
@@ -37,7 +46,7 @@ def pitches():
         "lobby/pitches.html",
         form,
         pitches=services.pitches(),
-        current=services.current_pitch(),
+        current=services.current_pitches(),
         warning=warning,
     )
 
@@ -55,8 +64,36 @@ def pitch_current(pitch_id: int):
     pitch = get_or_404(PitchVersion, pitch_id)
     services.make_pitch_current(pitch)
     db.session.commit()
-    flash(f"‘{pitch.title}’ is nu de huidige pitch.", "success")
+    scope = f"pitch van {pitch.municipality.name}" if pitch.municipality else "algemene pitch"
+    flash(f"‘{pitch.title}’ is nu de huidige {scope}.", "success")
     return redirect(url_for("lobby.pitches"))
+
+
+@bp.route("/pitch/<int:pitch_id>/verwijderen", methods=["GET", "POST"])
+@staff_only
+def pitch_delete(pitch_id: int):
+    pitch = get_or_404(PitchVersion, pitch_id)
+    form = DeleteForm()
+    back = url_for("lobby.pitch", pitch_id=pitch.id)
+    if confirmed(form):
+        title = pitch.title
+        _, ok = save_form(form, lambda: services.delete_pitch(pitch))
+        if ok:
+            flash(f"De versie ‘{title}’ is verwijderd.", "success")
+            return redirect(url_for("lobby.pitches"))
+    return confirm_page(
+        form,
+        title=f"Pitch ‘{pitch.title}’ verwijderen?",
+        intro=(
+            f"Deze versie ({pitch.scope_label}, {nl_date(pitch.created_at)}) verdwijnt uit de lijst met "
+            "versies. Gebruik dit voor een versie die per ongeluk is opgeslagen. De andere versies blijven."
+        ),
+        back=back,
+        blocked=(
+            "Dit is de huidige pitch en staat op de briefings. Maak eerst een andere versie de huidige; "
+            "daarna kun je deze verwijderen."
+        ) if pitch.current else None,
+    )
 
 
 # -- kernboodschap, materials and key figures ------------------------------------------------
@@ -76,7 +113,7 @@ def materials():
         form,
         materials=services.materials(),
         municipalities=municipality_services.municipalities(),
-        pitch=services.current_pitch(),
+        pitch_of={m.id: services.pitch_for(m) for m in municipality_services.municipalities()},
         max_mb=services.max_upload_bytes() // (1024 * 1024),
     )
 
@@ -137,6 +174,7 @@ def _evidence_data(form: EvidenceForm) -> services.EvidenceData:
         source=form.source.data,
         permission=form.permission.data,
         permission_note=form.permission_note.data,
+        phase=form.phase.data,
     )
 
 
@@ -144,6 +182,8 @@ def _evidence_data(form: EvidenceForm) -> services.EvidenceData:
 @staff_only
 def evidence_new():
     form = EvidenceForm()
+    if request.method == "GET":
+        form.phase.data = Evidence.default_phase.value
     if form.validate_on_submit():
         _, ok = save_form(form, lambda: services.create_evidence(_evidence_data(form), _upload(form)))
         if ok:
@@ -172,6 +212,7 @@ def evidence_edit(evidence_id: int):
         "lobby/evidence_form.html",
         form,
         evidence=evidence,
+        used_on=services.evidence_usage(evidence),
         max_mb=services.max_upload_bytes() // (1024 * 1024),
     )
 
@@ -187,10 +228,46 @@ def evidence_image(evidence_id: int):
                          inline=not request.args.get("download"))
 
 
-@bp.route("/bewijs/<int:evidence_id>/verwijderen", methods=["POST"])
+def usage_links(meetings) -> list[tuple[str, str]]:
+    """(‘<title> (3 december 2026)’, brief URL) for each meeting whose brief shows the evidence."""
+    return [
+        (f"{m.title} ({nl_date(m.held_on)})", url_for("lobby.brief", meeting_id=m.id)) for m in meetings
+    ]
+
+
+def usage_sentence(meetings) -> str:
+    n = len(meetings)
+    return f"Dit bewijs staat op de briefing van {n} {'gesprek' if n == 1 else 'gesprekken'}:"
+
+
+@bp.route("/bewijs/<int:evidence_id>/verwijderen", methods=["GET", "POST"])
 @staff_only
 def evidence_delete(evidence_id: int):
-    services.delete_evidence(get_or_404(Evidence, evidence_id))
-    db.session.commit()
-    flash("Het bewijs is verwijderd.", "success")
-    return redirect(url_for("lobby.evidence_list"))
+    evidence = get_or_404(Evidence, evidence_id)
+    form = DeleteForm()
+    back = url_for("lobby.evidence_edit", evidence_id=evidence.id)
+    if confirmed(form):
+        title = evidence.title
+        _, ok = save_form(form, lambda: services.delete_evidence(evidence))
+        if ok:
+            flash(f"Het bewijs ‘{title}’ is verwijderd.", "success")
+            return redirect(url_for("lobby.evidence_list"))
+    used_on = services.evidence_usage(evidence)
+    intro = (
+        f"‘{evidence.title}’ ({evidence.kind_label.lower()}, {nl_date(evidence.occurred_on)}) verdwijnt uit "
+        "de bewijslast."
+    )
+    if used_on:
+        intro += (
+            " Het verdwijnt ook van de briefings hieronder. Staat er op een briefing daarna geen gekozen "
+            "bewijs meer, dan toont die de drie nieuwste. Bij een gesprek dat al geweest is, weet je dan "
+            "niet meer wat je hebt laten zien."
+        )
+    return confirm_page(
+        form,
+        title=f"Bewijs ‘{evidence.title}’ verwijderen?",
+        intro=intro,
+        back=back,
+        links=usage_links(used_on),
+        links_intro=usage_sentence(used_on) if used_on else "",
+    )

@@ -11,12 +11,12 @@ from crm.permissions import staff_only
 from crm.registry import current_registry
 from crm.web import render_form, save_form
 from lobby.forms import FigureForm, FundamentForm, LobbyPlanForm, MunicipalityForm, NewMunicipalityForm
-from lobby.models import KeyFigure, Municipality
+from lobby.models import KeyFigure, LobbyPlan, Municipality
 from lobby.models.municipality import FUNDAMENT_ITEMS, LOBBYPLAN_ITEMS
 from lobby.services import meetings as meeting_services
 from lobby.services import municipality as services
 from lobby.services import plans as plan_services
-from lobby.services.evidence import current_pitch
+from lobby.services.evidence import current_pitches
 from lobby.views.blueprint import bp, get_or_404, version_of
 
 PROFILE_FIELDS = services.PROFILE_FIELDS
@@ -30,7 +30,7 @@ def index():
         "lobby/index.html",
         municipalities=services.municipalities(),
         instruments=instruments,
-        pitch=current_pitch(),
+        pitches=current_pitches(),
     )
 
 
@@ -67,16 +67,21 @@ def municipality_new():
     form.partner_id.choices = [(0, "Kies een gemeente")] + [
         (p.id, p.name) for p in services.free_municipal_partners()
     ]
+    if request.method == "GET":
+        form.phase.data = Municipality.default_phase.value
+    existing = None
     if form.validate_on_submit():
         municipality, ok = save_form(form, lambda: services.create_municipality(
             form.partner_id.data,
             form.new_name.data,
+            phase=form.phase.data,
             **{name: getattr(form, name).data for name in PROFILE_FIELDS},
         ))
         if ok:
             flash(f"{municipality.name} is toegevoegd.", "success")
             return redirect(url_for("lobby.municipality", municipality_id=municipality.id))
-    return render_form("lobby/municipality_form.html", form, municipality=None)
+        existing = services.profile_named(form.new_name.data)  # a link to it beside the message
+    return render_form("lobby/municipality_form.html", form, municipality=None, existing=existing)
 
 
 @bp.route("/gemeenten/<int:municipality_id>")
@@ -108,6 +113,7 @@ def municipality_edit(municipality_id: int):
         _, ok = save_form(form, lambda: services.update_municipality(
             municipality,
             form.version.data,
+            phase=form.phase.data,
             **{name: getattr(form, name).data for name in PROFILE_FIELDS},
         ))
         if ok:
@@ -177,6 +183,7 @@ def lobbyplan(municipality_id: int):
     form = LobbyPlanForm()
     if request.method == "GET":
         form.version.data = str(plan.version or 0)
+        form.phase.data = plan.phase or LobbyPlan.default_phase.value
         for key, _label, text, done in services.lobbyplan_rows(plan):
             sub = getattr(form, key).form
             sub.text.data, sub.done.data = text, done
@@ -185,7 +192,9 @@ def lobbyplan(municipality_id: int):
             key: (getattr(form, key).form.text.data, getattr(form, key).form.done.data)
             for key, _ in LOBBYPLAN_ITEMS
         }
-        _, ok = save_form(form, lambda: services.save_lobbyplan(plan, form.version.data, items))
+        _, ok = save_form(form, lambda: services.save_lobbyplan(
+            plan, form.version.data, items, form.phase.data
+        ))
         if ok:
             flash("Het lobbyplan is opgeslagen.", "success")
             return redirect(url_for("lobby.lobbyplan", municipality_id=municipality.id))
