@@ -31,6 +31,11 @@ def test_admin_creates_a_user_who_can_log_in(app, client, login_as):
     assert "_user_id" in session and password not in repr(session)  # never in the cookie
     other = app.test_client()
     assert login(other, "nina@bieb.example", password).status_code == 302
+    # The admin knows this password: Nina first chooses her own.
+    assert other.get("/").headers["Location"].endswith("/account/wachtwoord")
+    own = "een-eigen-zin-om-te-onthouden"
+    assert other.post("/account/wachtwoord", data={"current": password, "new": own,
+                                                   "repeat": own}).status_code == 302
     assert "Frontoffice" in other.get("/").get_data(as_text=True)
 
 

@@ -64,6 +64,7 @@ def admin_user_new():
             user, generated = accounts.create_user(
                 form.email.data, form.name.data, form.role.data,
                 form.password.data or None, form.branch_id.data or None,
+                must_change=True,  # the admin knows this password: the user picks their own
             )
         except accounts.AccountError as exc:
             add_form_error(form, exc.field, str(exc))
@@ -137,7 +138,8 @@ def admin_user_password(user_id: int):
     user = _get_user(user_id)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        generated = accounts.set_password(user, form.password.data or None)
+        generated = accounts.set_password(user, form.password.data or None,
+                                          must_change=user.id != accounts.current_account().id)
         db.session.commit()
         if generated:
             return _show_password(user, generated, "Wachtwoord veranderd",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.db import Base, TimestampMixin, utcnow
@@ -19,7 +19,7 @@ class User(TimestampMixin, Base):
     label_nl = "gebruiker"
     field_labels_nl = {
         "role": "rol", "active": "actief", "external_id": "account in het platform",
-        "last_login_at": "laatst ingelogd",
+        "last_login_at": "laatst ingelogd", "password_must_change": "eigen wachtwoord nog kiezen",
     }
     # The login itself is logged ("ingelogd"); the time stamp it sets is no change to log.
     __audit_skip__ = ("last_login_at",)
@@ -35,6 +35,9 @@ class User(TimestampMixin, Base):
         ForeignKey("crm_branch.id", ondelete="SET NULL")
     )
     last_login_at: Mapped[datetime | None]
+    #: The password was set by an admin (who therefore knows it): the user chooses their own
+    #: at the next login before anything else, so the log's "who" is really them.
+    password_must_change: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     branch = relationship("Branch")
 

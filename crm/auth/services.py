@@ -73,9 +73,11 @@ def find_user_by_email(email: str) -> User | None:
 
 # -- users ---------------------------------------------------------------------
 def create_user(
-    email: str, name: str, role: str, password: str | None = None, branch_id: int | None = None
+    email: str, name: str, role: str, password: str | None = None, branch_id: int | None = None,
+    must_change: bool = False,
 ) -> tuple[User, str | None]:
-    """Create an account. Returns the user and the generated password, if one was made."""
+    """Create an account. Returns the user and the generated password, if one was made.
+    ``must_change``: made by an admin for someone else, who chooses their own at first login."""
     email = normalise_email(email)
     if role not in USER_ROLES:
         raise AccountError("Kies een rol: beheerder, specialist of frontoffice.", "role")
@@ -93,6 +95,7 @@ def create_user(
         role=role,
         password_hash=hash_password(password),
         branch_id=branch_id,
+        password_must_change=must_change,
     )
     db.session.add(user)
     db.session.flush()
@@ -132,8 +135,9 @@ def set_active(user: User, active: bool, actor_id: int | None = None) -> None:
     db.session.flush()
 
 
-def set_password(user: User, password: str | None = None) -> str | None:
-    """Set a new password (or generate one, returned) and end the user's sessions."""
+def set_password(user: User, password: str | None = None, must_change: bool = False) -> str | None:
+    """Set a new password (or generate one, returned) and end the user's sessions.
+    ``must_change``: set by an admin, so the user chooses their own at the next login."""
     generated = None
     if password is None:
         password = generated = generate_password()
@@ -141,9 +145,28 @@ def set_password(user: User, password: str | None = None) -> str | None:
     if problem:
         raise AccountError(problem, "password")
     user.password_hash = hash_password(password)
+    user.password_must_change = must_change
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
     db.session.flush()
     return generated
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """The user's own new password. Their other login sessions end (a stolen one, too);
+    this one stays."""
+    if not (user.password_hash and check_password_hash(user.password_hash, current)):
+        raise AccountError("Dit is niet je huidige wachtwoord.", "current")
+    if current == new:
+        raise AccountError("Kies een ander wachtwoord dan je huidige.", "new")
+    problem = password_problem(new, user.email)
+    if problem:
+        raise AccountError(problem, "new")
+    user.password_hash = hash_password(new)
+    user.password_must_change = False
+    keep = _key(user.session_token) if getattr(user, "session_token", None) else ""
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id,
+                                                  LoginSession.token_hash != keep))
+    db.session.flush()
 
 
 # -- login ---------------------------------------------------------------------
