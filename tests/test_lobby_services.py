@@ -39,6 +39,30 @@ def test_check_image_by_content(app_ctx):
         evidence.check_image(buffer.getvalue())
 
 
+def test_a_photo_loses_its_gps_position_camera_and_maker(app_ctx):
+    """Evidence photos go on the printed brief: what the phone wrote into them stays behind."""
+    exif = Image.Exif()
+    exif[0x013B] = "Anna de Fotograaf"  # Artist
+    exif[0x0110] = "Telefoon X"  # Model
+    exif[0x0112] = 6  # Orientation: taken sideways
+    exif[0x8825] = {1: "N", 2: (52.0, 5.0, 0.0), 3: "E", 4: (4.0, 17.0, 0.0)}  # GPS
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "orange").save(buffer, format="JPEG", exif=exif)
+    assert b"Anna de Fotograaf" in buffer.getvalue()
+    checked = evidence.check_image(buffer.getvalue())
+    assert b"Anna de Fotograaf" not in checked.data and b"Telefoon X" not in checked.data
+    with Image.open(io.BytesIO(checked.data)) as stored:
+        assert not stored.getexif() and stored.format == "JPEG"
+        assert stored.size == (20, 40) == (checked.width, checked.height)  # turned upright
+    png = io.BytesIO()
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Anna de Fotograaf")
+    Image.new("RGB", (8, 8)).save(png, format="PNG", pnginfo=info)
+    assert b"Anna de Fotograaf" not in evidence.check_image(png.getvalue()).data
+
+
 def test_check_version():
     class Record:
         version = 3

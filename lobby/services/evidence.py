@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, or_, select, update
 
 from crm.db import db
@@ -242,20 +242,42 @@ def check_image(data: bytes) -> CheckedImage:
         )
     if not data:
         raise LobbyError("Het bestand is leeg. Kies een foto.", "image")
+    not_a_photo = LobbyError("Dit bestand is geen foto. Kies een JPG-, PNG-, GIF- of WebP-bestand.", "image")
     try:
         with Image.open(io.BytesIO(data)) as img:
             fmt = img.format
             img.verify()
-        with Image.open(io.BytesIO(data)) as img:
-            width, height = img.size
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise LobbyError(
-            "Dit bestand is geen foto. Kies een JPG-, PNG-, GIF- of WebP-bestand.", "image"
-        ) from None
+        raise not_a_photo from None
     if fmt not in IMAGE_FORMATS:
         raise LobbyError("Dit soort afbeelding kan niet. Kies een JPG-, PNG-, GIF- of WebP-bestand.", "image")
+    try:
+        data, width, height = without_metadata(data, fmt)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise not_a_photo from None
     content_type, extension = IMAGE_FORMATS[fmt]
     return CheckedImage(content_type, extension, width, height, data)
+
+
+def without_metadata(data: bytes, fmt: str) -> tuple[bytes, int, int]:
+    """The photo saved again with only its pixels: no GPS position, camera, maker or other
+    EXIF/text data travels along to the brief. A photo taken sideways is turned upright
+    first (its EXIF said how), since that note is dropped too. Returns (data, width, height)."""
+    with Image.open(io.BytesIO(data)) as img:
+        frames = getattr(img, "n_frames", 1)
+        out = io.BytesIO()
+        if fmt == "GIF" and frames > 1:  # an animation keeps its frames, not its comments
+            img.save(out, "GIF", save_all=True, loop=img.info.get("loop", 0),
+                     duration=img.info.get("duration", 100))
+            return out.getvalue(), img.width, img.height
+        upright = ImageOps.exif_transpose(img)
+        if fmt == "JPEG":
+            upright.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
+        elif fmt == "WEBP":
+            upright.save(out, "WEBP", quality=90)
+        else:  # PNG, a still GIF: lossless, without text chunks
+            upright.save(out, fmt)
+        return out.getvalue(), upright.width, upright.height
 
 
 def _apply_evidence(evidence: Evidence, data: EvidenceData) -> None:
