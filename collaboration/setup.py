@@ -55,7 +55,7 @@ def _moment_refs(theme, phase):
 
     for m in _of_phase(HookMoment, theme, phase):
         yield RecordRef("Aanhaakkalender", m.title,
-                        url_for("collaboration.moment_detail", moment_id=m.id), m.created_at)
+                        url_for("collaboration.moment_detail", moment_id=m.id), m.start_date or m.created_at)
 
 
 def _assessment_refs(theme, phase):
@@ -63,7 +63,7 @@ def _assessment_refs(theme, phase):
 
     for a in _of_phase(Assessment, theme, phase):
         yield RecordRef("Afwegingstabel", f"{a.partner.name}: {a.decision_label.lower()}",
-                        url_for("collaboration.assessment_detail", assessment_id=a.id), a.created_at)
+                        url_for("collaboration.assessment_detail", assessment_id=a.id), a.decided_on)
 
 
 def _analysis_refs(theme, phase):
@@ -71,7 +71,7 @@ def _analysis_refs(theme, phase):
 
     for a in _of_phase(StrengthAnalysis, theme, phase):
         yield RecordRef("Krachtenanalyse", a.partner.name,
-                        url_for("collaboration.analysis_detail", analysis_id=a.id), a.created_at)
+                        url_for("collaboration.analysis_detail", analysis_id=a.id), a.made_on)
 
 
 def _agreement_refs(theme, phase):
@@ -79,7 +79,8 @@ def _agreement_refs(theme, phase):
 
     for a in _of_phase(Agreement, theme, phase):
         yield RecordRef("Samenwerkingsafspraken", a.title,
-                        url_for("collaboration.agreement_detail", agreement_id=a.id), a.created_at)
+                        url_for("collaboration.agreement_detail", agreement_id=a.id),
+                        a.document_date or a.created_at)
 
 
 # -- start-page panels -----------------------------------------------------------------------------

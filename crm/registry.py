@@ -72,12 +72,13 @@ class PartnerLink:
 
 @dataclass(frozen=True)
 class RecordRef:
-    """One record listed on a phase page: its label, where it lives, when it was made."""
+    """One record listed on a phase page: its label, where it lives, and its date: the
+    record's own date where it has one (a meeting's, a decision's), else when it was made."""
 
     kind: str
     label: str
     url: str
-    created_at: Any = None
+    when: Any = None
 
 
 @dataclass(frozen=True)

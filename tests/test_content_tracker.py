@@ -357,3 +357,20 @@ def test_demo_seeder(db):
     assert statuses[(Theme.PROGRAMMING, Phase.ORIENTATION)] == "niet_begonnen"
     assert db.session.scalar(select(func.count()).select_from(YearSnapshot)) == 1
     assert services.progress_of(Theme.COLLABORATION, Phase.ORIENTATION).answer
+
+
+def test_records_of_a_phase_are_dated_by_their_own_date(app, client, login_as):
+    """A contact moment of 5 March 2024 typed in today reads "(5 maart 2024)", not today."""
+    from datetime import date
+
+    from crm.network.models import Interaction, Partner
+
+    login_as("specialist")
+    with app.app_context():
+        db = app.extensions["crm"].db
+        partner = Partner(name="Welzijn Rivierstad", kind="welzijn", status="actief")
+        db.session.add(Interaction(kind="telefoon", occurred_on=date(2024, 3, 5), summary="Eerste gesprek",
+                                   partners=[partner], theme="samenwerken", phase="implementation"))
+        db.session.commit()
+    page = client.get(f"{BASE}/samenwerken/implementation").get_data(as_text=True)
+    assert "(5 maart 2024)" in page

@@ -64,7 +64,7 @@ def _phase_records(model, endpoint: str, arg: str, label):
     def query(theme: Theme, phase: Phase):
         for record in services.records_of(model, theme, phase):
             yield RecordRef(model.label_nl, label(record), url_for(endpoint, **{arg: record.id}),
-                            record.created_at)
+                            getattr(record, "occurred_on", None) or record.created_at)
 
     return query
 
