@@ -23,6 +23,7 @@ from lobby.models import (
     PitchVersion,
     PlanAction,
 )
+from tests.fixtures.users import text
 from tests.fixtures.world import build_world
 from tests.fixtures.world_lobby import png_bytes
 
@@ -45,15 +46,6 @@ def get(app, model, record_id):
 def lobby_world(app):
     with app.app_context():
         return build_world("Rivier")
-
-
-@pytest.fixture
-def specialist(login_as):
-    return login_as("specialist")
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 # -- municipality -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 from crm.db import db as _db
 from crm.web import nl_date
 from lobby.models import Meeting
+from tests.fixtures.users import text
 from tests.fixtures.world import build_world
 
 WARNING = "Deze briefing past waarschijnlijk niet op één A4."
@@ -21,15 +22,6 @@ WARNING = "Deze briefing past waarschijnlijk niet op één A4."
 def world(app):
     with app.app_context():
         return build_world("Rivier")
-
-
-@pytest.fixture
-def specialist(login_as):
-    return login_as("specialist")
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def brief(client, world) -> str:

@@ -12,6 +12,7 @@ from crm.db import db as _db
 from crm.web import nl_date
 from lobby.models import Evidence, Meeting, Municipality, PitchVersion
 from lobby.services import municipality as municipality_services
+from tests.fixtures.users import text
 from tests.fixtures.world import build_world
 
 
@@ -19,15 +20,6 @@ from tests.fixtures.world import build_world
 def world(app):
     with app.app_context():
         return build_world("Rivier")
-
-
-@pytest.fixture
-def specialist(login_as):
-    return login_as("specialist")
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def add_evidence(n: int, permission: bool = True) -> list[int]:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from crm.db import db as _db
 from crm.network.models import Affiliation, Contact, Interaction
 from lobby.models import Meeting
+from tests.fixtures.users import text
 from tests.fixtures.world import build_world
 
 
@@ -31,15 +32,6 @@ def world(app):
         values["ahmed_id"] = ahmed.id
         _db.session.commit()
         return values
-
-
-@pytest.fixture
-def specialist(login_as):
-    return login_as("specialist")
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def erase(app, contact_id: int) -> None:

@@ -19,6 +19,7 @@ from lobby.models import (
     PitchVersion,
     PlanAction,
 )
+from tests.fixtures.users import text
 from tests.fixtures.world import build_world
 
 
@@ -26,15 +27,6 @@ from tests.fixtures.world import build_world
 def world(app):
     with app.app_context():
         return build_world("Rivier")
-
-
-@pytest.fixture
-def specialist(login_as):
-    return login_as("specialist")
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def exists(app, model, record_id) -> bool:
