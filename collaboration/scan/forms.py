@@ -28,11 +28,19 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class RoundForm(DateMessages, VersionedForm):
+    # WTForms lists fields in the order they were made, and the error summary follows that
+    # list; so they are made in page order. A new round's partner list sits between the
+    # purpose and the dates, so it is made here; the "_" keeps it out of this form, and
+    # NewRoundForm takes it as its field.
     title = StringField("Titel", validators=[required("een titel"), max_length(200)],
                         description="Bijvoorbeeld: Samenwerkingsscan netwerk 0–4 jaar, najaar 2026.")
     purpose = TextAreaField(
         "Waarom vragen we dit?", validators=[Optional(), max_length(2000)],
         description="Dit lezen de partners boven de vragenlijst. Zeg kort waarom hun mening telt.",
+    )
+    _partner_ids = MultiCheckboxField(
+        "Partners in deze samenwerking", coerce=int,
+        description="De bibliotheek doet zelf altijd mee als partij.",
     )
     opens_on = DateField("Open vanaf", validators=[required("de openingsdatum")],
                          format=["%Y-%m-%d", "%d-%m-%Y"])
@@ -46,10 +54,7 @@ class RoundForm(DateMessages, VersionedForm):
 
 
 class NewRoundForm(RoundForm):
-    partner_ids = MultiCheckboxField(
-        "Partners in deze samenwerking", coerce=int,
-        description="De bibliotheek doet zelf altijd mee als partij.",
-    )
+    partner_ids = RoundForm._partner_ids
     submit = SubmitField("Ronde aanmaken")
 
     def validate_partner_ids(self, field):

@@ -21,9 +21,14 @@ def _colour(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
+#: One pattern per series of a stacked chart, so the parts differ in more than colour (for
+#: readers who do not see the colours apart, and on a grey print). Nine patterns against
+#: eight colours: no pair of colour and pattern comes back within 72 series.
+HATCHES = (None, "//", "..", "\\\\", "xx", "||", "--", "oo", "++")
+
+
 def _hatch(i: int) -> str | None:
-    """A colour used a second time (more purposes than colours) gets stripes."""
-    return "xx" if i >= len(PALETTE) else None
+    return HATCHES[i % len(HATCHES)]
 
 
 def _empty(ax) -> None:
@@ -54,9 +59,11 @@ def _months_axis(ax, stats: Stats) -> None:
 
 
 def _legend_below(fig, ax, columns: int) -> None:
-    """The legend under the chart, not beside it: the bars keep the full width."""
+    """The legend under the chart, not beside it: the bars keep the full width. Its swatches
+    are big enough to show a bar's pattern, not only its colour."""
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=columns,
-               fontsize=TEXT_PT, frameon=False, handlelength=1.5, columnspacing=1.2)
+               fontsize=TEXT_PT, frameon=False, handlelength=2.4, handleheight=1.5,
+               columnspacing=1.2)
 
 
 def _by_month(stats: Stats):
@@ -69,8 +76,9 @@ def _by_month(stats: Stats):
     bottom = [0] * len(stats.months)
     for i, (code, label) in enumerate(stats.purposes):
         values = [stats.by_month_purpose.get(m, {}).get(code, 0) for m in stats.months]
+        # White edges draw the pattern in white and set the parts of a bar apart.
         ax.bar(x, values, bottom=bottom, label=label, color=_colour(i), hatch=_hatch(i),
-               edgecolor="white" if _hatch(i) else None)
+               edgecolor="white", linewidth=0.6)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     _months_axis(ax, stats)
     ax.set_ylabel("Aantal", fontsize=TEXT_PT)

@@ -78,4 +78,46 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
+
+  // Copy buttons: <button type="button" data-copy="#field" hidden>, shown here, so a page
+  // without this script shows only the field to copy by hand. The result is read out in the
+  // element named by data-copy-status (a role="status" element that is on the page from the
+  // start); data-copy-done is the text after copying.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    var field = document.querySelector(button.getAttribute("data-copy"));
+    if (!field) { return; }
+    var statusSelector = button.getAttribute("data-copy-status");
+    var status = statusSelector ? document.querySelector(statusSelector) : null;
+    function say(text) {
+      if (!status) { return; }
+      status.textContent = "";  // the same text twice is read out twice
+      setTimeout(function () { status.textContent = text; }, 50);
+    }
+    function done() { say(button.getAttribute("data-copy-done") || "Gekopieerd."); }
+    // No clipboard (an old browser, or a page over plain http): select the text, try the old
+    // copy command, and otherwise say how to copy it by hand.
+    function selectText() {
+      if (field.select) {
+        field.focus();
+        field.select();
+      } else {
+        var range = document.createRange();
+        range.selectNodeContents(field);
+        window.getSelection().removeAllRanges();
+        window.getSelection().addRange(range);
+      }
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+      if (copied) { done(); } else { say("De tekst is geselecteerd. Kopieer hem met Ctrl+C (op een Mac: Cmd+C)."); }
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = "value" in field ? field.value : field.textContent;
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done, selectText);
+      } else {
+        selectText();
+      }
+    });
+  });
 });
