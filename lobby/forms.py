@@ -294,7 +294,7 @@ class OutcomeForm(VersionedForm):
     submit = SubmitField("Uitkomst opslaan")
 
 
-class AgreementForm(BaseForm):
+class AgreementForm(VersionedForm):  # the version counts when an afspraak is corrected
     description = TextAreaField("Afspraak", validators=[required("de afspraak"), max_length(1000)])
     owner_id = NlSelectField("Wie pakt het op", coerce=int, choices=[])
     owner_name = StringField("Of: naam buiten de bibliotheek", validators=[max_length(120)])
@@ -371,7 +371,7 @@ def _action_plan_form():
 ActionPlanForm = _action_plan_form()
 
 
-class ActionForm(BaseForm):
+class ActionForm(VersionedForm):  # the version counts when an action is corrected
     description = StringField("Actie", validators=[required("de actie"), max_length(500)])
     owner = StringField(
         "Wie", validators=[DataRequired(message="Vul in wie de actie oppakt."), max_length(120)]

@@ -4,6 +4,7 @@ pitch versions entered by mistake can be corrected or deleted, each after a conf
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -90,14 +91,24 @@ def test_agreement_can_be_corrected(app, client, specialist, world):
     r = client.post(f"/profilering/afspraken/{agreement_id}/bewerken", data={"description": ""})
     assert r.status_code == 422 and "Vul de afspraak in." in text(r)
     due = date.today() + timedelta(days=10)
-    r = client.post(f"/profilering/afspraken/{agreement_id}/bewerken", data={
-        "description": "Cijfers sturen naar Ahmed", "owner_id": "0", "owner_name": "Ahmed",
-        "due_on": due.isoformat()}, follow_redirects=True)
+    corrected = {"description": "Cijfers sturen naar Ahmed", "owner_id": "0", "owner_name": "Ahmed",
+                 "due_on": due.isoformat(), "version": _version(form)}
+    r = client.post(f"/profilering/afspraken/{agreement_id}/bewerken", data=corrected, follow_redirects=True)
     assert r.status_code == 200 and "De afspraak is aangepast." in text(r)
     with app.app_context():
         agreement = _db.session.get(MeetingAgreement, agreement_id)
         assert (agreement.description, agreement.owner_name, agreement.due_on) == (
             "Cijfers sturen naar Ahmed", "Ahmed", due)
+    # A colleague's form, opened before that save, does not overwrite it.
+    r = client.post(f"/profilering/afspraken/{agreement_id}/bewerken",
+                    data={**corrected, "description": "Iets anders"})
+    assert r.status_code == 422 and "Iemand anders heeft dit intussen gewijzigd" in text(r)
+    with app.app_context():
+        assert _db.session.get(MeetingAgreement, agreement_id).description == "Cijfers sturen naar Ahmed"
+
+
+def _version(page: str) -> str:
+    return re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
 
 
 def test_agreement_delete_after_confirmation(app, client, specialist, world):
@@ -119,9 +130,13 @@ def test_plan_action_can_be_corrected_and_deleted(app, client, specialist, world
     assert f"/profilering/acties/{action_id}/bewerken" in page
     assert f"/profilering/acties/{action_id}/verwijderen" in page
     due = date.today() + timedelta(days=30)
-    r = client.post(f"/profilering/acties/{action_id}/bewerken", data={
-        "description": "Folder drukken", "owner": "Marketing", "due_on": due.isoformat()})
+    version = _version(text(client.get(f"/profilering/acties/{action_id}/bewerken")))
+    corrected = {"description": "Folder drukken", "owner": "Marketing", "due_on": due.isoformat(),
+                 "version": version}
+    r = client.post(f"/profilering/acties/{action_id}/bewerken", data=corrected)
     assert r.status_code == 302
+    r = client.post(f"/profilering/acties/{action_id}/bewerken", data={**corrected, "owner": "Iemand"})
+    assert r.status_code == 422 and "Iemand anders heeft dit intussen gewijzigd" in text(r)
     with app.app_context():
         action = _db.session.get(PlanAction, action_id)
         assert (action.description, action.owner, action.due_on) == ("Folder drukken", "Marketing", due)

@@ -131,7 +131,7 @@ class Meeting(PhaseMixin, VersionedMixin, TimestampMixin, Base):
         return f"{n} deelnemer is gewist (AVG)." if n == 1 else f"{n} deelnemers zijn gewist (AVG)."
 
 
-class MeetingAgreement(TimestampMixin, Base):
+class MeetingAgreement(VersionedMixin, TimestampMixin, Base):
     """An agreement made in a meeting, with an owner and a date; a follow-up on the start page."""
 
     __tablename__ = "crm_lobby_agreement"
@@ -212,7 +212,7 @@ class ActionPlan(PhaseMixin, VersionedMixin, TimestampMixin, Base):
     )
 
 
-class PlanAction(TimestampMixin, Base):
+class PlanAction(VersionedMixin, TimestampMixin, Base):
     """An action of the plan van aanpak, with an owner and a date."""
 
     __tablename__ = "crm_lobby_plan_action"

@@ -254,8 +254,10 @@ def update_agreement(
     owner_id: int | None,
     owner_name: str | None,
     due_on: date | None,
+    version=None,
 ) -> None:
     """Correct an agreement (a typo, the wrong person or date); whether it is done stays."""
+    check_version(agreement, version)
     owner_id, owner_name = _check_agreement(description, owner_id, owner_name, due_on)
     agreement.description = clean(description)
     agreement.owner_id, agreement.owner_name, agreement.due_on = owner_id, owner_name, due_on

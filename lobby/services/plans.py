@@ -85,8 +85,10 @@ def add_action(plan: ActionPlan, description: str, owner: str, due_on: date | No
     return action
 
 
-def update_action(action: PlanAction, description: str, owner: str, due_on: date | None) -> None:
+def update_action(action: PlanAction, description: str, owner: str, due_on: date | None,
+                  version=None) -> None:
     """Correct an action (a typo, the wrong owner or date); whether it is done stays."""
+    check_version(action, version)
     _check_action(description, owner, due_on)
     action.description, action.owner, action.due_on = clean_line(description), clean_line(owner), due_on
     db.session.flush()

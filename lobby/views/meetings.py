@@ -264,7 +264,8 @@ def agreement_edit(meeting_agreement_id: int):
     back = url_for("lobby.meeting", meeting_id=agreement.meeting_id) + "#afspraken"
     if form.validate_on_submit():
         _, ok = save_form(form, lambda: services.update_agreement(
-            agreement, form.description.data, form.owner_id.data, form.owner_name.data, form.due_on.data
+            agreement, form.description.data, form.owner_id.data, form.owner_name.data, form.due_on.data,
+            form.version.data,
         ))
         if ok:
             flash("De afspraak is aangepast.", "success")

@@ -136,7 +136,7 @@ def action_edit(plan_action_id: int):
     back = url_for("lobby.plan", action_plan_id=action.plan_id) + "#acties"
     if form.validate_on_submit():
         _, ok = save_form(form, lambda: services.update_action(
-            action, form.description.data, form.owner.data, form.due_on.data,
+            action, form.description.data, form.owner.data, form.due_on.data, form.version.data,
         ))
         if ok:
             flash("De actie is aangepast.", "success")
