@@ -199,18 +199,36 @@ def test_evaluation_delete_after_confirmation(app, client, specialist, world):
 
 def test_only_a_pitch_version_that_is_not_current_can_be_deleted(app, client, specialist, world):
     current_id = world["pitch_id"]
-    page = text(client.get(f"/profilering/pitch/{current_id}/verwijderen"))
-    assert "Dit is de huidige pitch" in page and 'value="ja"' not in page
-    r = client.post(f"/profilering/pitch/{current_id}/verwijderen", data={"confirm": "ja"})
-    assert r.status_code == 422 and exists(app, PitchVersion, current_id)
     client.post("/profilering/pitch", data={"title": "Per ongeluk", "text": "Een tekst"})
     with app.app_context():
         old_id = _db.session.scalar(select(PitchVersion.id).where(PitchVersion.title == "Per ongeluk"))
         assert not _db.session.get(PitchVersion, old_id).current
+    # with another version beside it, the current one stays until another is made current
+    page = text(client.get(f"/profilering/pitch/{current_id}/verwijderen"))
+    assert "Dit is de huidige pitch" in page and 'value="ja"' not in page
+    r = client.post(f"/profilering/pitch/{current_id}/verwijderen", data={"confirm": "ja"})
+    assert r.status_code == 422 and exists(app, PitchVersion, current_id)
     assert "Deze versie verwijderen" in text(client.get(f"/profilering/pitch/{old_id}"))
     r = client.post(f"/profilering/pitch/{old_id}/verwijderen", data={"confirm": "ja"}, follow_redirects=True)
     assert "De versie ‘Per ongeluk’ is verwijderd." in text(r)
     assert not exists(app, PitchVersion, old_id) and exists(app, PitchVersion, current_id)
+
+
+def test_the_only_pitch_of_a_municipality_can_go_and_its_briefs_take_the_general_one(
+        app, client, specialist, world):
+    with app.app_context():
+        general = _db.session.get(PitchVersion, world["pitch_id"])
+        own = PitchVersion(title="Per ongeluk voor de gemeente", text="Verkeerde tekst", current=True,
+                           municipality_id=world["municipality_id"])
+        _db.session.add(own)
+        _db.session.commit()
+        own_id, general_text = own.id, general.text
+    page = text(client.get(f"/profilering/pitch/{own_id}/verwijderen"))
+    assert "Dit is de enige pitch voor" in page and "de algemene pitch" in page and 'value="ja"' in page
+    r = client.post(f"/profilering/pitch/{own_id}/verwijderen", data={"confirm": "ja"}, follow_redirects=True)
+    assert "is verwijderd" in text(r) and not exists(app, PitchVersion, own_id)
+    brief = text(client.get(f"/profilering/gesprekken/{world['meeting_id']}/briefing"))
+    assert "Verkeerde tekst" not in brief and general_text[:30] in brief
 
 
 @pytest.mark.parametrize("path", [

@@ -249,8 +249,13 @@ def test_material_file_types_by_content(app_ctx):
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("ppt/presentation.xml", "<p/>")
     assert evidence.check_material_file(buffer.getvalue())[1] == "pptx"
-    assert evidence.check_material_file(b"%PDF-1.7 ...") == ("application/pdf", "pdf")
+    assert evidence.check_material_file(b"%PDF-1.7 ...") == ("application/pdf", "pdf", b"%PDF-1.7 ...")
     assert evidence.check_material_file(png_bytes())[0] == "image/png"
+    exif = Image.Exif()
+    exif[0x013B] = "Anna de Fotograaf"  # an image among the materials loses its maker too
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(photo, format="JPEG", exif=exif)
+    assert b"Anna de Fotograaf" not in evidence.check_material_file(photo.getvalue())[2]
     plain_zip = io.BytesIO()
     with zipfile.ZipFile(plain_zip, "w") as archive:
         archive.writestr("virus.exe", "MZ")

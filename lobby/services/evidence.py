@@ -124,10 +124,17 @@ def make_pitch_current(pitch: PitchVersion) -> None:
     db.session.flush()
 
 
+def others_in_scope(pitch: PitchVersion) -> int:
+    """How many other versions there are for the same municipality (or general ones)."""
+    return db.session.scalar(select(func.count(PitchVersion.id)).where(
+        PitchVersion.id != pitch.id, _same_scope(pitch.municipality_id)))
+
+
 def delete_pitch(pitch: PitchVersion) -> None:
-    """Remove a version entered by mistake; the current version stays (make another one current
-    first), so a brief never loses its pitch without anyone choosing that."""
-    if pitch.current:
+    """Remove a version entered by mistake. A current version with others beside it stays (make
+    another one current first), so a brief never swaps pitches without anyone choosing which;
+    the only version of a municipality can go: its briefs then show the general pitch."""
+    if pitch.current and others_in_scope(pitch):
         raise LobbyError(
             "Dit is de huidige pitch. Maak eerst een andere versie de huidige; daarna kun je deze "
             "verwijderen."
@@ -148,15 +155,16 @@ OFFICE_FORMATS = {
 }
 
 
-def check_material_file(data: bytes) -> tuple[str, str]:
-    """(content type, extension) of a PDF, an image, or a PowerPoint/Word file, judged by content."""
+def check_material_file(data: bytes) -> tuple[str, str, bytes]:
+    """(content type, extension, what to store) of a PDF, an image, or a PowerPoint/Word file,
+    judged by content; an image is stored without its metadata (``without_metadata``)."""
     limit = max_upload_bytes()
     if len(data) > limit:  # only limit + 1 bytes were read: the real size is not known here
         raise LobbyError(
             f"Het bestand is groter dan {limit // (1024 * 1024)} MB. Kies een kleiner bestand.", "file"
         )
     if data.startswith(b"%PDF-"):
-        return "application/pdf", "pdf"
+        return "application/pdf", "pdf", data
     if data.startswith(b"PK\x03\x04"):
         import zipfile
 
@@ -168,7 +176,7 @@ def check_material_file(data: bytes) -> tuple[str, str]:
         if "[Content_Types].xml" in names:
             for prefix, result in OFFICE_FORMATS.items():
                 if any(name.startswith(prefix) for name in names):
-                    return result
+                    return (*result, data)
     try:
         image = check_image(data)
     except LobbyError:
@@ -177,7 +185,7 @@ def check_material_file(data: bytes) -> tuple[str, str]:
             "(pptx, docx) of een afbeelding.",
             "file",
         ) from None
-    return image.content_type, image.extension
+    return image.content_type, image.extension, image.data
 
 
 def add_material(
@@ -192,8 +200,8 @@ def add_material(
         raise LobbyError("Een link begint met https:// of http://.", "url")
     material = Material(kind=kind, title=clean_line(title), url=url, note=clean(note))
     if file_data is not None:
-        content_type, extension = check_material_file(file_data)
-        material.file_type, material.file_size, material.file_data = content_type, len(file_data), file_data
+        content_type, extension, stored = check_material_file(file_data)
+        material.file_type, material.file_size, material.file_data = content_type, len(stored), stored
     db.session.add(material)
     db.session.flush()
     if file_data is not None:

@@ -34,7 +34,7 @@ def confirmed(form) -> bool:
 
 def confirm_page(form, *, title: str, intro: str, back: str, goes=(), links=(), links_intro: str = "",
                  extra_field=None, extra_hint: str | None = None, edit: str | None = None,
-                 blocked: str | None = None):
+                 blocked: str | None = None, warning: str | None = None):
     """The confirmation step of a delete, without JavaScript: what goes, what else it touches
     (``links``: (label, url) of the records concerned), a tick for parts that go along
     (``extra_field``), and a way back. ``blocked``: why it cannot be deleted now (no button)."""
@@ -51,6 +51,7 @@ def confirm_page(form, *, title: str, intro: str, back: str, goes=(), links=(), 
         extra_hint=extra_hint,
         edit=edit,
         blocked=blocked,
+        warning=warning,
         confirm_value=CONFIRM_VALUE,
     )
 

@@ -88,12 +88,21 @@ def pitch_delete(pitch_id: int):
             f"Deze versie ({pitch.scope_label}, {nl_date(pitch.created_at)}) verdwijnt uit de lijst met "
             "versies. Gebruik dit voor een versie die per ongeluk is opgeslagen. De andere versies blijven."
         ),
+        warning=_without_pitch(pitch) if pitch.current and not services.others_in_scope(pitch) else None,
         back=back,
         blocked=(
             "Dit is de huidige pitch en staat op de briefings. Maak eerst een andere versie de huidige; "
             "daarna kun je deze verwijderen."
-        ) if pitch.current else None,
+        ) if pitch.current and services.others_in_scope(pitch) else None,
     )
+
+
+def _without_pitch(pitch: PitchVersion) -> str:
+    if pitch.municipality_id:
+        return (f"Dit is de enige pitch voor {pitch.municipality.name}. Op de briefings voor deze "
+                "gemeente staat daarna de algemene pitch.")
+    return ("Dit is de enige algemene pitch. Briefings zonder eigen pitch van hun gemeente tonen "
+            "daarna geen pitch.")
 
 
 # -- kernboodschap, materials and key figures ------------------------------------------------
