@@ -272,6 +272,18 @@ def test_a_follow_up_before_the_moment_is_refused_and_a_future_moment_is_questio
     assert count(app, Interaction) == 1  # stored: a planned meeting may be meant
 
 
+def test_a_date_may_be_typed_as_the_message_suggests(app, client, login_as):
+    """Where the browser shows a text box, 25-11-2026 is a date too."""
+    login_as("specialist")
+    pid = make_partner(app)
+    r = client.post("/contactmomenten/nieuw", data={
+        "kind": "telefoon", "occurred_on": "5-3-2024", "summary": "Gebeld", "partner_ids": [str(pid)],
+        "theme": "samenwerken", "phase": "implementation"})
+    assert r.status_code == 302
+    with app.app_context():
+        assert db_proxy.session.scalar(select(Interaction.occurred_on)) == date(2024, 3, 5)
+
+
 def test_the_follow_up_mail_without_a_person_greets_plainly(app, client, login_as):
     from crm.network import mail
 

@@ -104,3 +104,18 @@ def test_only_the_admin_sees_everyones_referrals(client, login_as):
 def test_a_huge_page_number_is_the_last_page(client, login_as):
     login_as("specialist")
     assert client.get("/partners?pagina=" + "9" * 25).status_code == 200
+
+
+def test_a_purged_day_says_its_referrals_were_not_kept(app, client, login_as, partner):  # noqa: F811
+    from crm.admin.services import set_setting
+    from crm.referrals.stats import purge_referrals
+
+    login_as("admin")
+    long_ago = datetime(2024, 5, 16, 10, 0, tzinfo=UTC)
+    _referral(app, None, partner, created_at=long_ago)
+    with app.app_context():
+        set_setting("referral_retention_months", 3)
+        purge_referrals(datetime.now(UTC))
+        db_proxy.session.commit()
+    page = client.get("/verwijzingen/per-dag?dag=2024-05-16").get_data(as_text=True)
+    assert "zijn niet meer bewaard" in page and "3 maanden" in page and "niemand verwezen" not in page

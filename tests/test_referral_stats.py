@@ -172,6 +172,7 @@ def test_a_month_may_be_typed_as_people_write_it(client, login_as, typed):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "januari 2026" in html and "maart 2026" in html
     assert "april 2026" not in html  # the period asked for, not the default year
+    assert 'value="2026-01"' in html and 'value="2026-03"' in html  # as a month field shows it
 
 
 def test_wide_tables_can_be_scrolled_with_the_keyboard(client, login_as, data):
@@ -481,3 +482,17 @@ def test_comparison_with_a_year_earlier_says_when_the_log_began_later(app, clien
         assert stats.first_month == flt.end
     page = client.get("/verwijzingen/statistiek").get_data(as_text=True)
     assert "De periode een jaar eerder is dus niet compleet" in page
+    # ... and so does the export that goes to the municipality
+    frame = _figures_csv(client)
+    differences = frame[frame["Onderdeel"] == "Vergelijking: verschil"]
+    assert differences["Opmerking"].str.contains("een jaar eerder is niet compleet").all()
+    assert differences["Opmerking"].str.contains("nieuw").any()
+
+
+def _figures_csv(client):
+    import io
+
+    import pandas as pd
+
+    response = client.post("/verwijzingen/export/cijfers.csv")
+    return pd.read_csv(io.BytesIO(response.data), sep=";", encoding="utf-8-sig", dtype=str).fillna("")

@@ -35,6 +35,9 @@ from crm.network.services import MAX_ID
 SCORE_CHOICES = [("", "Nog niet ingeschat")] + [(str(i), str(i)) for i in range(1, 6)]
 
 
+#: What a date field takes: what a date picker sends (2026-11-25), or typed as 25-11-2026 where
+#: the browser shows a plain text box.
+DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 #: How to choose more than one in a list, with the mouse and with the keyboard.
 MORE_THAN_ONE = ("Meer dan één kiezen: houd Ctrl (Mac: Cmd) ingedrukt en klik. Met het toetsenbord: "
                  "ga met de pijltjes naar een naam en druk op Ctrl + spatie.")
@@ -167,8 +170,8 @@ class AffiliationForm(BaseForm):
                              validators=[chosen("de organisatie")])
     function = StringField("Functie", validators=[optional(), max_length(120)])
     department = StringField("Afdeling", validators=[optional(), max_length(120)])
-    start_date = DateField("Vanaf", validators=[optional()], format="%Y-%m-%d")
-    end_date = DateField("Tot en met", validators=[optional()], format="%Y-%m-%d")
+    start_date = DateField("Vanaf", validators=[optional()], format=DATE_FORMATS)
+    end_date = DateField("Tot en met", validators=[optional()], format=DATE_FORMATS)
     submit = SubmitField("Koppelen")
 
     def validate_partner_id(self, field):
@@ -178,7 +181,7 @@ class AffiliationForm(BaseForm):
 
 class InteractionForm(VersionedForm):
     kind = SelectField("Soort contact", validators=[chosen("de soort contact")])
-    occurred_on = DateField("Datum", format="%Y-%m-%d",
+    occurred_on = DateField("Datum", format=DATE_FORMATS,
                             validators=[required("de datum")])
     contact_ids = SelectMultipleField("Met wie (personen)", coerce=_record_id, validate_choice=False,
                                       widget=FastSelect(multiple=True),
@@ -192,7 +195,7 @@ class InteractionForm(VersionedForm):
     key_message = TextAreaField("Kernboodschap voor de opvolgmail", validators=[optional(), max_length(4000)])
     follow_up = TextAreaField("Opvolging: wat moet er nog gebeuren?", validators=[optional(),
                                                                                   max_length(4000)])
-    follow_up_due = DateField("Opvolgen vóór", format="%Y-%m-%d", validators=[optional()])
+    follow_up_due = DateField("Opvolgen vóór", format=DATE_FORMATS, validators=[optional()])
     follow_up_owner_id = SelectField("Wie volgt op?", coerce=_int_or_none, validate_choice=False,
                                      widget=FastSelect())
     theme = PhaseFields.theme

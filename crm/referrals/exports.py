@@ -59,12 +59,16 @@ def figures_frame(stats: Stats) -> pd.DataFrame:
     both = f"{period} vergeleken met {last_year}"
     changes: list[int | None] = [None] * len(rows)
     notes = [""] * len(rows)
+    # As the page says: before the log began, "a year earlier" is not complete.
+    incomplete = (f"een jaar eerder is niet compleet: de verwijzingen worden bijgehouden sinds "
+                  f"{stats.first_month_label}") if stats.first_month else ""
     for label, now, before in [*stats.comparison, ("Totaal", stats.total, stats.total_last_year)]:
         rows.append(("Vergelijking: deze periode", label, period, now))
         rows.append(("Vergelijking: een jaar eerder", label, last_year, before))
         rows.append(("Vergelijking: verschil", label, both, now - before))
         changes += [None, None, change_number(now, before)]
-        notes += ["", "", "nieuw" if before == 0 and now else ""]
+        new = "nieuw" if before == 0 and now else ""
+        notes += ["", incomplete, "; ".join(n for n in (new, incomplete) if n)]
     frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS[:4])
     frame[FIGURE_COLUMNS[4]] = pd.array(changes, dtype="Int64")  # whole numbers; empty stays empty
     frame[FIGURE_COLUMNS[5]] = notes

@@ -346,6 +346,12 @@ def _first_month() -> int | None:
 ROLLUP_DIMS = ("month", "direction", "partner_id", "purpose", "method", "branch_id")
 
 
+def is_purged(month: int) -> bool:
+    """Whether the single referrals of this month (YYYYMM) were purged into monthly totals."""
+    return db.session.scalar(select(ReferralMonthly.id).where(ReferralMonthly.month == month).limit(1)) \
+        is not None
+
+
 def purge_referrals(now: datetime) -> str:
     """Roll referrals of months past the retention into monthly totals, then delete them;
     then cache the counts of closed months (see ``refresh_month_cache``).

@@ -7,7 +7,7 @@ import secrets
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from crm import roles
-from crm.admin.services import branch_choices, choices
+from crm.admin.services import branch_choices, choices, get_setting
 from crm.audit import record_event
 from crm.auth.services import current_account
 from crm.blueprint import bp
@@ -19,11 +19,13 @@ from crm.referrals.forms import ReferralEditForm, ReferralForm, StatsFilterForm
 from crm.referrals.models import Referral
 from crm.referrals.stats import (
     CHARTS,
+    RETENTION_KEY,
     StatsFilter,
     add_months,
     change_percent,
     chart_parts,
     compute,
+    is_purged,
     parse_month,
 )
 from crm.sqlite import reads_first
@@ -132,8 +134,11 @@ def referral_day():
     elif day > today:
         error, day = "Die dag moet nog komen. Kies vandaag of een eerdere dag.", today
     referrals = services.referrals_of_day(day)
+    month = day.year * 100 + day.month
+    purged = not referrals and is_purged(month)
     return render_template("crm/referrals/today.html", referrals=referrals, labels=services.labels(),
                            day=day, today=today, day_error=error, day_max=services.DAY_MAX,
+                           purged=purged, retention=get_setting(RETENTION_KEY) if purged else None,
                            back=request.full_path.rstrip("?")), (422 if error else 200)
 
 
