@@ -55,7 +55,8 @@ def _moment_refs(theme, phase):
 
     for m in _of_phase(HookMoment, theme, phase):
         yield RecordRef("Aanhaakkalender", m.title,
-                        url_for("collaboration.moment_detail", moment_id=m.id), m.start_date or m.created_at)
+                        url_for("collaboration.moment_detail", moment_id=m.id),
+                        m.start_date)  # a life moment ("rond 3 maanden") has no date
 
 
 def _assessment_refs(theme, phase):

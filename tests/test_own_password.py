@@ -91,3 +91,22 @@ def test_the_change_is_in_the_log_without_the_password(app, client, login_as):
             AuditEntry.action == "update")).one()
         assert entry.actor_id == uid and "password_hash" in entry.fields
         assert not any(re.search(NEW, str(f)) for f in entry.fields)
+
+
+def test_guessing_the_current_password_counts_as_failed_logins(app, client, login_as):
+    from crm.audit import AuditEntry
+
+    uid = login_as("specialist")
+    for _ in range(5):
+        r = _change(client, current="geraden-wachtwoord-1")
+        assert r.status_code == 422 and "Dit is niet je huidige wachtwoord." in r.get_data(as_text=True)
+    r = _change(client)  # even the right one, now
+    assert r.status_code == 429 and "te vaak een verkeerd wachtwoord" in r.get_data(as_text=True)
+    with app.app_context():
+        failed = db.session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "login_failed", AuditEntry.record_id == uid)).all()
+        assert len(failed) == 5
+    client.post("/uitloggen")
+    with app.app_context():
+        email = db.session.get(User, uid).email
+    assert login(client, email).status_code == 429  # from this address the account waits too

@@ -37,7 +37,7 @@ def _records(theme: Theme, phase: Phase):
         .order_by(ScanRound.created_at.desc())
     )
     return [RecordRef("Samenwerkingsscan", r.title, url_for("collaboration.scan_round", round_id=r.id),
-                      r.created_at) for r in rounds]
+                      r.opens_on) for r in rounds]
 
 
 def register(registry: Registry) -> None:

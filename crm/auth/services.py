@@ -151,11 +151,31 @@ def set_password(user: User, password: str | None = None, must_change: bool = Fa
     return generated
 
 
+THROTTLED_MESSAGE = ("Er is te vaak een verkeerd wachtwoord ingevuld. Wacht een kwartier en probeer "
+                     "het dan opnieuw.")
+
+
+def wrong_current_password(user: User, current: str, ip: str) -> str | None:
+    """Why the current password does not do (wrong, or guessed too often), or None.
+
+    Guessing it counts as a failed login: the same throttle and the same line in the log, so
+    someone at a desk left logged in cannot try passwords here instead. The caller commits
+    (the failed attempt must stay, also when nothing else is saved)."""
+    account_key, ip_key = _key(normalise_email(user.email)), _key(ip or "?")
+    if _recent_failures(LoginAttempt.account_key == account_key, LoginAttempt.ip_key == ip_key) \
+            >= current_app.config["CRM_LOGIN_MAX_FAILURES"]:
+        record_event("login_throttled", "crm_user", user.id)
+        return THROTTLED_MESSAGE
+    if user.password_hash and check_password_hash(user.password_hash, current):
+        return None
+    db.session.add(LoginAttempt(account_key=account_key, ip_key=ip_key))
+    record_event("login_failed", "crm_user", user.id)
+    return "Dit is niet je huidige wachtwoord."
+
+
 def change_own_password(user: User, current: str, new: str) -> None:
-    """The user's own new password. Their other login sessions end (a stolen one, too);
-    this one stays."""
-    if not (user.password_hash and check_password_hash(user.password_hash, current)):
-        raise AccountError("Dit is niet je huidige wachtwoord.", "current")
+    """The user's own new password (``wrong_current_password`` checked the current one).
+    Their other login sessions end (a stolen one, too); this one stays."""
     if current == new:
         raise AccountError("Kies een ander wachtwoord dan je huidige.", "new")
     problem = password_problem(new, user.email)

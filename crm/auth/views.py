@@ -77,6 +77,13 @@ def password_change():
     user = current_user._get_current_object()
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        wrong = services.wrong_current_password(user, form.current.data, request.remote_addr)
+        if wrong:
+            db.session.commit()  # the failed attempt counts, like a failed login
+            add_form_error(form, "current", wrong)
+            status = 429 if wrong == services.THROTTLED_MESSAGE else 422
+            return render_template("crm/password.html", form=form,
+                                   must_change=user.password_must_change), status
         _done, ok = save_form(form, lambda: services.change_own_password(
             user, form.current.data, form.new.data))
         if ok:

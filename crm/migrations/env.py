@@ -53,9 +53,21 @@ def run_migrations_online():
     options.setdefault("process_revision_directives", process_revision_directives)
     engine = current_app.extensions["crm"].db.engine
     with engine.connect() as connection:
-        context.configure(connection=connection, **options)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a column by copying the table and dropping the old one (Alembic's
+            # batch mode). With foreign keys on, that drop fires every ON DELETE CASCADE and
+            # SET NULL that points at the table: the rows of other tables would go. Alembic's
+            # advice: switch them off while migrating. A PRAGMA is ignored inside a transaction,
+            # so this goes straight to the driver before the first statement begins one.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, **options)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

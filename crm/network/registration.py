@@ -99,7 +99,7 @@ def register(registry: Registry) -> None:
         Contact, "crm.contact_detail", "contact_id", lambda c: c.name)))
     registry.add_phase_records(PhaseRecords("contactmoment", _phase_records(
         Interaction, "crm.interaction_detail", "interaction_id",
-        lambda i: f"{i.occurred_on:%d-%m-%Y}: {(i.summary or '')[:60]}")))
+        lambda i: (i.summary or "")[:60])))  # its date follows, as for every record
     registry.add_setting(Setting(
         moments.RETENTION_KEY, "Bewaartermijn contactmomenten (maanden)", 60, minimum=6, maximum=240,
         hint="Contactmomenten die langer geleden zijn, worden bij het opruimen verwijderd.",
