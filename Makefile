@@ -1,8 +1,9 @@
-# Two commands: `make run` (demo on http://127.0.0.1:5000) and `make test` (the whole suite).
+# Two commands: `make run` (demo on http://127.0.0.1:5000; PORT=8080 make run) and `make test`.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
 
@@ -21,7 +22,7 @@ install: $(STAMP)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) crm seed-demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

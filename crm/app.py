@@ -200,7 +200,8 @@ def configure_security(app: Flask, state: CRMState) -> None:
 
     @app.after_request
     def _security_headers(response):
-        if not state.standalone and request.blueprint not in state.blueprint_names:
+        if not state.standalone and request.blueprint not in state.blueprint_names \
+                and not _under_prefix(state):  # the plugin's own 404 under its prefix counts too
             return response
         headers = response.headers
         headers.setdefault(

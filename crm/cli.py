@@ -32,7 +32,9 @@ def create_user_command(email: str, role: str, name: str | None, generate: bool)
             hide_input=True, confirmation_prompt=True, default="", show_default=False,
         ) or None
     try:
-        user, generated = create_user(email, name or email.split("@")[0], role, password)
+        # A password printed here is known to whoever ran this: its owner picks their own first.
+        user, generated = create_user(email, name or email.split("@")[0], role, password,
+                                      must_change=password is None)
     except AccountError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
@@ -46,8 +48,16 @@ def create_user_command(email: str, role: str, name: str | None, generate: bool)
 @with_appcontext
 def seed_demo_command():
     """Vul de database met demogegevens en toon de demo-logins (nieuwe wachtwoorden)."""
-    from crm.demo import seed_demo
+    from crm.auth.models import User
+    from crm.demo import DEMO_DOMAIN, seed_demo
 
+    if current_app.config.get("CRM_ENV") == "production":
+        raise click.ClickException("Dit is een productie-installatie (CRM_ENV=production): demogegevens "
+                                   "horen daar niet. Gebruik een eigen database om te oefenen.")
+    emails = list(db.session.scalars(db.select(User.email)))
+    if emails and not any(e.endswith("@" + DEMO_DOMAIN) for e in emails):
+        raise click.ClickException("In deze database staan al echte accounts en geen demogegevens. "
+                                   "Demogegevens horen in een eigen database; er is niets veranderd.")
     logins = seed_demo()
     db.session.commit()
     click.echo("\nDemo-logins (wachtwoorden zijn nieuw bij elke start):")
@@ -63,11 +73,37 @@ def purge_command():
     from crm.db import utcnow
     from crm.registry import current_registry
 
+    require_current_schema()
     now = utcnow()
     lines = [purger(now) for purger in current_registry().purgers]
     db.session.commit()
     for line in lines or ["Er is niets ingesteld om op te ruimen."]:
         click.echo(line)
+
+
+def schema_versions() -> tuple[str | None, str, bool]:
+    """(the database's schema version or None, the one this code expects, whether the
+    plugin's tables are there at all)."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with current_app.extensions["crm"].db.engine.connect() as conn:
+        tables = inspect(conn)
+        if not tables.has_table("crm_alembic_version"):
+            return None, head, tables.has_table("crm_user")
+        return conn.exec_driver_sql("SELECT version_num FROM crm_alembic_version").scalar(), head, True
+
+
+def require_current_schema() -> None:
+    """Stop a command with a plain message when the database is empty or not up to date
+    (not with a traceback, nor after making up an empty database)."""
+    current, head, tables = schema_versions()
+    if not tables or current not in (None, head):
+        raise click.ClickException(
+            "De database is nog niet bijgewerkt voor deze versie (schema "
+            f"{current or 'leeg'}, verwacht {head}). Voer eerst 'flask --app wsgi db upgrade' uit, met "
+            "dezelfde instellingen (CRM_ENV, SECRET_KEY, DATABASE_URL) als de app.")
 
 
 def alembic_config():
@@ -157,6 +193,10 @@ def restore_command(source: str, yes: bool):
         live.close()
         backup.close()
     click.echo(f"Back-up teruggezet in {target}")
+    current, head, _tables = schema_versions()
+    if current != head:
+        click.echo(f"Let op: deze back-up heeft schema {current or 'leeg'}; deze versie verwacht {head}. "
+                   "Voer nu 'flask --app wsgi db upgrade' uit voordat iemand inlogt.")
 
 
 @crm_cli.command("check-db")

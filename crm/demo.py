@@ -10,11 +10,12 @@ from crm.auth.services import create_user, set_password
 from crm.db import db
 from crm.registry import current_registry
 
+DEMO_DOMAIN = "bibliotheek.example"
 DEMO_USERS = (
-    ("admin", "beheer@bibliotheek.example", "Bea Beheer"),
-    ("specialist", "specialist@bibliotheek.example", "Sanne de Vries"),
-    ("specialist", "duo@bibliotheek.example", "Karim El Amrani"),
-    ("frontoffice", "balie@bibliotheek.example", "Fatima Bakker"),
+    ("admin", f"beheer@{DEMO_DOMAIN}", "Bea Beheer"),
+    ("specialist", f"specialist@{DEMO_DOMAIN}", "Sanne de Vries"),
+    ("specialist", f"duo@{DEMO_DOMAIN}", "Karim El Amrani"),
+    ("frontoffice", f"balie@{DEMO_DOMAIN}", "Fatima Bakker"),
 )
 DEMO_BRANCHES = (("Centrale bibliotheek", "Rivierstad"), ("Vestiging Noord", "Rivierstad"),
                  ("Vestiging Dorpsplein", "Beekdorp"))

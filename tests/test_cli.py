@@ -141,3 +141,38 @@ def test_check_db_says_how_the_database_is_set_up(app):
         assert any(line.startswith("server_version=") for line in lines)
         assert any(line.startswith("pg_trgm=") for line in lines)
     assert any(line.startswith("schema=") for line in lines)
+
+
+def test_demo_data_never_goes_into_a_real_database(tmp_path):
+    from tests.fixtures.app import dispose, reset_schema
+
+    app = make_app(f"sqlite:///{tmp_path}/echt.sqlite")
+    reset_schema(app)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["crm", "create-user", "--email", "sanne@bieb.example", "--role", "admin",
+                                 "--generate"])
+    assert result.exit_code == 0
+    result = runner.invoke(args=["crm", "seed-demo"])
+    assert result.exit_code == 1 and "al echte accounts en geen demogegevens" in result.output
+    with app.app_context():
+        db = app.extensions["crm"].db
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+        # the printed password is known to whoever ran the command: its owner picks their own
+        assert db.session.scalars(select(User)).one().password_must_change
+    dispose(app)
+    production = make_app(f"sqlite:///{tmp_path}/leeg.sqlite", CRM_ENV="production",
+                          SECRET_KEY="een-echte-geheime-sleutel-van-genoeg-lengte")
+    reset_schema(production)
+    result = production.test_cli_runner().invoke(args=["crm", "seed-demo"])
+    assert result.exit_code == 1 and "productie-installatie" in result.output
+    dispose(production)
+
+
+def test_a_command_on_a_database_without_tables_says_what_to_do(tmp_path):
+    from tests.fixtures.app import dispose
+
+    app = make_app(f"sqlite:///{tmp_path}/nieuw.sqlite")
+    result = app.test_cli_runner().invoke(args=["crm", "purge"])
+    assert result.exit_code == 1 and "Voer eerst 'flask --app wsgi db upgrade' uit" in result.output
+    assert "Traceback" not in result.output
+    dispose(app)

@@ -190,6 +190,8 @@ def test_unknown_address_under_the_prefix_gets_the_dutch_page_and_the_host_keeps
     page = response.get_data(as_text=True)
     assert response.status_code == 404 and "Pagina niet gevonden" in page and "Naar de startpagina" in page
     assert "<title>Pagina niet gevonden" in page  # the tab says what happened, too
+    # the plugin's page, with the plugin's headers (it shows the user's name and menu)
+    assert "Content-Security-Policy" in response.headers and response.headers["Cache-Control"] == "no-store"
     response = client.get("/bestaat-niet")
     assert response.status_code == 404 and "Pagina niet gevonden" not in response.get_data(as_text=True)
 
