@@ -9,27 +9,34 @@ file (and a PostgreSQL database with --pg), then measures:
   1. the statistics page (server time in-process, cold and warm; peak RSS of a fresh
      process that only serves it) — targets < 300 ms and < 250 MB at 1M rows;
   2. referral POSTs through gunicorn (4 workers; login, CSRF, validation, audit) against
-     two baselines under the same load in the same run: a bare Flask route doing one
-     INSERT (bench/bare_app.py), and the app itself with the POST doing no work after
-     login, CSRF and role check (bench/floor_app.py) — target: app >= 50% of bare;
+     three baselines under the same load in the same run: a bare Flask route doing one
+     INSERT (bench/bare_app.py); the app itself with the POST doing no work after login,
+     CSRF and role check (bench/floor_app.py); and the app with the POST writing the
+     referral and its audit row with two raw SQL statements, no form and no ORM
+     (bench/write_floor_app.py) — target: app >= 50% of bare;
   3. with --kill-worker, SIGKILLs a worker during the app load and checks that every
      acknowledged referral is stored.
 Prints the figures and the ratios; asserts nothing.
 
-Measured 25 November 2026 (second session), 1,000,000 rows, 2 shared CPUs, quiet machine:
+Measured 26 November 2026 (fourth session), 1,000,000 rows, 2 shared CPUs, quiet machine:
                                      SQLite            PostgreSQL
-  statistics, 12 months, no cache      513 ms warm       590 ms warm
-  statistics, 12 months, cached        192 ms warm       197 ms warm   (cache filled in 1.8 s / 2.7 s)
-  statistics, 36 months, cached        607 ms warm       365 ms warm
-  peak RSS of the statistics process   132 MB            138 MB
-  POST per second: app / floor / bare  306 / 573 / 1072  227 / 547 / 1107
-  ratio app/bare (target 50%)          29%               20%
-  ratio floor/bare                     53%               49%
-  worker SIGKILLed mid-load            0 acknowledged referrals lost on either database
-The first session measured app/bare at 4% (SQLite) and 12% (PostgreSQL). The floor shows
-why 50% is out of reach: login, CSRF and the role check alone, with no work after them,
-reach about half of the bare route, and storing a referral with its audit row costs
-about as much again.
+  statistics, 12 months, no cache      197 ms warm       259 ms warm
+  statistics, 12 months, cached         68 ms warm        63 ms warm   (cache filled in 0.7 s / 1.1 s)
+  statistics, 36 months, cached        203 ms warm       133 ms warm
+  peak RSS of the statistics process   134 MB            140 MB
+  POST per second: app / floor / write floor / bare
+                                       727 / 1474 / 1141 / 2502   634 / 1172 / 964 / 2145
+  ratio app/bare (target 50%)          29%               30%
+  ratio floor/bare                     59%               55%
+  ratio write floor/bare               46%               45%
+  worker SIGKILLed mid-load (--kill-worker, 20,000 rows): 0 acknowledged referrals lost on
+  either database
+The write floor is the ceiling of any way to store a referral that keeps the login, the
+CSRF check, the role check and the audit row, in a table with the indexes the statistics
+need: even written as raw SQL it stays under 50% of the bare route (at 20,000 rows on
+SQLite it reaches about 58%; the indexes of a million-row table cost the rest). The app
+itself adds the form, the checks, the ORM's transaction and the confirmation in the
+session cookie; bench/profile_referral_post.py shows those parts.
 """
 
 from __future__ import annotations
@@ -298,11 +305,13 @@ def measure_posts(url: str, ids: dict, posts: int, concurrency: int, workers: in
     result["app"]["locked"] = app_log.read_text(errors="replace").count("database is locked")
     result["app"]["total_new_rows"] = count_rows(url, "crm_referral") - before
 
-    with gunicorn("bench.floor_app:create()", env, workers=workers, log_path=workdir / "floor.log",
-                  preload=False) as (port, _proc):
-        cookie, token = login(port, "balie@bench.example", PASSWORD)
-        result["floor"] = _load(port, "/verwijzingen/nieuw", _referral_forms(token, partner), posts,
-                                concurrency, cookie, 302)
+    baselines = (("floor", "bench.floor_app:create()"), ("write_floor", "bench.write_floor_app:create()"))
+    for name, spec in baselines:
+        with gunicorn(spec, env, workers=workers, log_path=workdir / f"{name}.log",
+                      preload=False) as (port, _p):
+            cookie, token = login(port, "balie@bench.example", PASSWORD)
+            result[name] = _load(port, "/verwijzingen/nieuw", _referral_forms(token, partner), posts,
+                                 concurrency, cookie, 302)
 
     def bare_forms(n):
         for i in range(n):
@@ -314,6 +323,7 @@ def measure_posts(url: str, ids: dict, posts: int, concurrency: int, workers: in
         result["bare"] = _load(port, "/insert", bare_forms, posts, concurrency, None, 201)
     result["ratio"] = result["app"]["per_second"] / result["bare"]["per_second"]
     result["floor_ratio"] = result["floor"]["per_second"] / result["bare"]["per_second"]
+    result["write_floor_ratio"] = result["write_floor"]["per_second"] / result["bare"]["per_second"]
     result["app_of_floor"] = result["app"]["per_second"] / result["floor"]["per_second"]
     return result
 
@@ -368,10 +378,13 @@ def run(url: str, label: str, args, workdir: Path) -> None:
         f"errors {app['errors']}  stored {app['stored']}  'database is locked' {app['locked']}")
     log(f"  floor (login+CSRF, then no work):    {floor['per_second']:7.1f}/s  ok {floor['ok']}  "
         f"errors {floor['errors']}")
+    write = posts["write_floor"]
+    log(f"  write floor (floor + raw INSERT+audit): {write['per_second']:5.1f}/s  ok {write['ok']}  "
+        f"errors {write['errors']}")
     log(f"  bare  (Flask + one INSERT):          {bare['per_second']:7.1f}/s  ok {bare['ok']}  "
         f"errors {bare['errors']}")
     log(f"  ratio app/bare: {posts['ratio']:.0%} (target >= 50%); floor/bare {posts['floor_ratio']:.0%}; "
-        f"app/floor {posts['app_of_floor']:.0%}")
+        f"write floor/bare {posts['write_floor_ratio']:.0%}; app/floor {posts['app_of_floor']:.0%}")
     if "kill" in posts:
         k = posts["kill"]
         log(f"  worker {k['killed_pid']} killed mid-load: acknowledged {k['acknowledged']}, stored "
