@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -558,3 +559,14 @@ def test_partner_page_links_to_the_collaboration_with_that_partner_and_back(app,
     assert f'href="/samenwerken/partners/{pid}"' in page
     overview = client.get(f"/samenwerken/partners/{pid}").get_data(as_text=True)
     assert f'href="/partners/{pid}"' in overview
+
+
+def test_an_edit_page_is_titled_by_what_it_edits(app, client, login_as):
+    """Two tabs (the partner, and editing it) must not carry the same title (WCAG 2.4.2)."""
+    login_as("specialist")
+    pid = make_partner(app)
+    view = client.get(f"/partners/{pid}").get_data(as_text=True)
+    edit = client.get(f"/partners/{pid}/bewerken").get_data(as_text=True)
+    title = re.compile(r"<title>([^<]*)</title>")
+    assert title.search(edit).group(1).startswith("Bewerken: ")
+    assert title.search(view).group(1) != title.search(edit).group(1)

@@ -75,6 +75,7 @@ def test_referral_table_has_no_personal_data_columns(app):
     ("woont op 2511ca", "postcode"),
     ("woont op 1234\u00a0AB", "postcode"),  # a no-break space
     ("bel 06\u200b12345678", "phone"),  # a zero-width space
+    ("mobiel 31612345678", "phone"),
     ("mail jan(at)example.nl", "email"),
     ("jan [at] example [punt] nl", "email"),
     ("geboren 12-03-2019", "birthdate"),

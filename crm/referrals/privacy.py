@@ -68,7 +68,8 @@ def _is_postcode(letters: str, spaced: bool) -> bool:
 def _is_phone(run: str, digits: str) -> bool:
     if run.startswith("+") or digits.startswith("00"):
         return 10 <= len(digits) <= 15
-    return digits.startswith("0") and len(digits) == 10
+    # "06 12345678", or a Dutch mobile number without its "+": "31 6 12345678"
+    return (digits.startswith("0") and len(digits) == 10) or (digits.startswith("316") and len(digits) == 11)
 
 
 def personal_data_kind(text: str | None) -> str | None:

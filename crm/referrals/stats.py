@@ -367,7 +367,8 @@ def purge_referrals(now: datetime) -> str:
         select(*live, func.count()).where(Referral.month < cutoff).group_by(*live)
     ))
     filled = refresh_month_cache(now, purge_before=cutoff)
-    cache_line = f" Maandtellingen bijgewerkt voor {filled} maand(en)." if filled else ""
+    cache_line = f" Maandtellingen bijgewerkt voor {filled} {'maand' if filled == 1 else 'maanden'}." \
+        if filled else ""
     if not groups:
         return f"Verwijzingen: niets ouder dan {months} maanden.{cache_line}"
     touched_months = {row[0] for row in groups}
