@@ -9,7 +9,6 @@ from collaboration.blueprint import (
     FUTURE,
     bp,
     confirm_page,
-    confirmed,
     current_user_id,
     get_or_404,
     partner_filter,
@@ -22,7 +21,7 @@ from crm.auth.services import current_account
 from crm.db import db
 from crm.network.models import STATUS_LABELS, Partner
 from crm.permissions import admin_only, staff_only
-from crm.web import local_today, nl_date, redirect_next, render_form, save_form
+from crm.web import confirmed, local_today, nl_date, redirect_next, render_form, save_form
 
 
 def _assessment(assessment_id: int) -> Assessment:

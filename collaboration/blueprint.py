@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 
 from collaboration.services import ALREADY_SAVED, AlreadySaved
+from crm import web
 from crm.auth.services import current_account
 from crm.blueprint import TEMPLATES_DIR
 from crm.db import db
-from crm.web import local_today, nl_date, render_form
+from crm.web import local_today, nl_date
 
 bp = Blueprint("collaboration", __name__, template_folder=TEMPLATES_DIR)
 
@@ -84,21 +85,6 @@ def warn_unlikely_dates(*checks: tuple[date | None, date | None, str, str, str])
 
 
 # -- the confirmation step of a delete ----------------------------------------------------------
-#: The value the "Ja, verwijderen" button of a confirmation page sends.
-CONFIRM_VALUE = "ja"
-
-
-def confirmed(form) -> bool:
-    """True for the POST of the "Ja, verwijderen" button. A POST without it (an old page, a
-    script) deletes nothing and shows the confirmation page again."""
-    return request.method == "POST" and form.validate_on_submit() and form.confirm.data == CONFIRM_VALUE
-
-
-def confirm_page(form, *, title: str, intro: str, back: str, goes=(), links=(), links_intro: str = "",
-                 extra_field=None, warning: str | None = None):
-    """The confirmation page of a delete, without JavaScript: what goes, which other records
-    are touched (``links``: (label, url)), a tick that must be set for what goes along
-    (``extra_field``) and a way back."""
-    return render_form("collaboration/confirm_delete.html", form, title=title, intro=intro, back=back,
-                       goes=list(goes), links=list(links), links_intro=links_intro,
-                       extra_field=extra_field, warning=warning, confirm_value=CONFIRM_VALUE)
+def confirm_page(form, **context):
+    """``crm.web.confirm_page`` in Samenwerken's frame (its sub-navigation)."""
+    return web.confirm_page("collaboration/confirm_delete.html", form, **context)

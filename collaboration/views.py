@@ -11,7 +11,6 @@ from collaboration.blueprint import (
     PAST,
     bp,
     confirm_page,
-    confirmed,
     current_user_id,
     get_or_404,
     partner_filter,
@@ -24,7 +23,7 @@ from crm.guide import Theme
 from crm.network.models import Partner
 from crm.permissions import staff_only
 from crm.registry import current_registry
-from crm.web import local_today, nl_date, redirect_next, render_form, save_form
+from crm.web import confirmed, local_today, nl_date, redirect_next, render_form, save_form
 
 __all__ = ["bp"]
 

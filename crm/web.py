@@ -41,6 +41,30 @@ def render_form(template: str, form, **context):
     return render_template(template, form=form, **context), status
 
 
+# -- the confirmation step of a delete (every package) ------------------------------------
+#: The value the "Ja, verwijderen" button of a confirmation page sends.
+CONFIRM_VALUE = "ja"
+
+
+def confirmed(form) -> bool:
+    """True for the POST of a confirmation page's "Ja, verwijderen" button. A POST without it
+    (an old page, a script) deletes nothing and shows the confirmation page again."""
+    return request.method == "POST" and form.validate_on_submit() and form.confirm.data == CONFIRM_VALUE
+
+
+def confirm_page(template: str, form, *, title: str, intro: str, back: str, goes=(), links=(),
+                 links_intro: str = "", extra_field=None, extra_hint: str | None = None,
+                 edit: str | None = None, blocked: str | None = None, warning: str | None = None):
+    """The confirmation page of a delete, without JavaScript (``templates/crm/_confirm_delete.html``
+    inside the package's ``template``): what goes, which other records are touched (``links``:
+    (label, url)), a tick that must be set for what goes along (``extra_field``), a way back,
+    and ``blocked``: why it cannot go now (then there is no button)."""
+    return render_form(template, form, title=title, intro=intro, back=back, goes=list(goes),
+                       links=list(links), links_intro=links_intro, extra_field=extra_field,
+                       extra_hint=extra_hint, edit=edit, blocked=blocked, warning=warning,
+                       confirm_value=CONFIRM_VALUE)
+
+
 def add_form_error(form, field: str | None, message: str) -> None:
     """Attach a service's message to a field (or to the form as a whole)."""
     target = getattr(form, field, None) if field else None

@@ -18,7 +18,7 @@ from flask import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from collaboration.blueprint import bp, confirm_page, confirmed
+from collaboration.blueprint import bp, confirm_page
 from collaboration.forms import RoundDeleteForm
 from collaboration.scan import invitations, services
 from collaboration.scan import results as outcome
@@ -35,7 +35,7 @@ from crm.auth.services import current_account
 from crm.charts import svg_response
 from crm.db import db
 from crm.permissions import admin_only, staff_only
-from crm.web import add_form_error, nl_date, redirect_next, render_form, save_form
+from crm.web import add_form_error, confirmed, nl_date, redirect_next, render_form, save_form
 
 
 def round_context(round_: ScanRound) -> dict:

@@ -2,17 +2,14 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, request
+from flask import Blueprint, abort, flash
 
+from crm import web
 from crm.blueprint import TEMPLATES_DIR
 from crm.db import db
-from crm.web import local_today, nl_date, render_form
+from crm.web import local_today, nl_date
 
 bp = Blueprint("lobby", __name__, template_folder=TEMPLATES_DIR)
-
-#: The value the "Ja, verwijderen" button of a confirmation page sends.
-CONFIRM_VALUE = "ja"
-
 
 def get_or_404(model, record_id: int):
     record = db.session.get(model, record_id)
@@ -26,34 +23,9 @@ def version_of(form, record) -> None:
     form.version.data = str(record.version)
 
 
-def confirmed(form) -> bool:
-    """True for the POST of a confirmation page's "Ja, verwijderen" button. A POST without it
-    (an old link, a script) deletes nothing and shows the confirmation page again."""
-    return request.method == "POST" and form.validate_on_submit() and form.confirm.data == CONFIRM_VALUE
-
-
-def confirm_page(form, *, title: str, intro: str, back: str, goes=(), links=(), links_intro: str = "",
-                 extra_field=None, extra_hint: str | None = None, edit: str | None = None,
-                 blocked: str | None = None, warning: str | None = None):
-    """The confirmation step of a delete, without JavaScript: what goes, what else it touches
-    (``links``: (label, url) of the records concerned), a tick for parts that go along
-    (``extra_field``), and a way back. ``blocked``: why it cannot be deleted now (no button)."""
-    return render_form(
-        "lobby/confirm_delete.html",
-        form,
-        title=title,
-        intro=intro,
-        back=back,
-        goes=list(goes),
-        links=list(links),
-        links_intro=links_intro,
-        extra_field=extra_field,
-        extra_hint=extra_hint,
-        edit=edit,
-        blocked=blocked,
-        warning=warning,
-        confirm_value=CONFIRM_VALUE,
-    )
+def confirm_page(form, **context):
+    """``crm.web.confirm_page`` in the lobby's frame (its navigation)."""
+    return web.confirm_page("lobby/confirm_delete.html", form, **context)
 
 
 def past_date_warning(due_on: date | None, what: str) -> None:

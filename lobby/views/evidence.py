@@ -7,13 +7,13 @@ from flask import flash, redirect, render_template, request, url_for
 from crm.auth.services import current_account
 from crm.db import db
 from crm.permissions import staff_only
-from crm.web import file_response, nl_date, render_form, save_form
+from crm.web import confirmed, file_response, nl_date, render_form, save_form
 from lobby.forms import DeleteForm, EvidenceForm, MaterialForm, PitchForm
 from lobby.models import Evidence, EvidenceImage, Material, PitchVersion
 from lobby.models.evidence import EVIDENCE_KINDS
 from lobby.services import evidence as services
 from lobby.services import municipality as municipality_services
-from lobby.views.blueprint import bp, confirm_page, confirmed, get_or_404, version_of
+from lobby.views.blueprint import bp, confirm_page, get_or_404, version_of
 
 
 # -- pitch --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from crm.charts import svg_response
 from crm.db import db
 from crm.permissions import staff_only
 from crm.roles import STAFF
-from crm.web import MONTHS_SHORT_NL, local_today, nl_date, render_form, save_form
+from crm.web import MONTHS_SHORT_NL, confirmed, local_today, nl_date, render_form, save_form
 from lobby import charts
 from lobby.forms import AgreementForm, DeleteForm, MeetingForm, OutcomeForm
 from lobby.models import Meeting, MeetingAgreement, Municipality
@@ -20,7 +20,7 @@ from lobby.services import brief as brief_services
 from lobby.services import meetings as services
 from lobby.services import municipality as municipality_services
 from lobby.services.evidence import search_evidence
-from lobby.views.blueprint import bp, confirm_page, confirmed, get_or_404, past_date_warning, version_of
+from lobby.views.blueprint import bp, confirm_page, get_or_404, past_date_warning, version_of
 
 EXTRA_QUESTION_ROWS = 2
 #: A meeting further than this from today is probably a typing error (2062 for 2026): a warning.

@@ -6,14 +6,14 @@ from flask import flash, redirect, render_template, request, url_for
 
 from crm.db import db
 from crm.permissions import staff_only
-from crm.web import local_today, nl_date, render_form, save_form
+from crm.web import confirmed, local_today, nl_date, render_form, save_form
 from lobby.forms import ActionForm, ActionPlanForm, DeleteForm, EvaluationForm
 from lobby.models import ActionPlan, Evaluation, Municipality, PlanAction
 from lobby.models.plans import PLAN_ITEMS
 from lobby.services import municipality as municipality_services
 from lobby.services import plans as services
 from lobby.services.evidence import pitch_for
-from lobby.views.blueprint import bp, confirm_page, confirmed, get_or_404, past_date_warning, version_of
+from lobby.views.blueprint import bp, confirm_page, get_or_404, past_date_warning, version_of
 
 
 @bp.route("/plan-van-aanpak")
