@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, url_for
 
-from collaboration.services import ALREADY_SAVED, AlreadySaved
 from crm import web
 from crm.auth.services import current_account
 from crm.blueprint import TEMPLATES_DIR
 from crm.db import db
+from crm.errors import AlreadySaved
 from crm.web import local_today, nl_date
 
 bp = Blueprint("collaboration", __name__, template_folder=TEMPLATES_DIR)
@@ -53,14 +53,7 @@ RECORD_PAGES = {
 }
 
 
-@bp.errorhandler(AlreadySaved)
-def already_saved(error: AlreadySaved):
-    """A create form that was sent twice (a double click, a slow connection): the service
-    found the record the first request stored. Nothing new is kept; the user sees that record."""
-    url = RECORD_PAGES[type(error.record).__name__](error.record)
-    db.session.rollback()
-    flash(ALREADY_SAVED, "info")
-    return redirect(url)
+bp.register_error_handler(AlreadySaved, web.already_saved_handler(RECORD_PAGES))
 
 
 # -- dates that are probably a typing error --------------------------------------------------------

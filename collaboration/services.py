@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from collaboration.models import Agreement, Assessment, HookMoment, StrengthAnalysis
-from crm.db import db, utcnow
-from crm.errors import RuleError, check_version
+from crm.db import db
+from crm.errors import ALREADY_SAVED, AlreadySaved, RuleError, check_version, refuse_twin  # noqa: F401
 from crm.network.models import Partner
 
 __all__ = ["AlreadySaved", "CollaborationError", "check_version"]  # check_version: for the views
@@ -18,41 +18,6 @@ __all__ = ["AlreadySaved", "CollaborationError", "check_version"]  # check_versi
 
 class CollaborationError(RuleError):
     """A rule of the instruments was broken (see ``crm.errors.RuleError``)."""
-
-
-# -- the same form sent twice ------------------------------------------------------------------
-#: A create form sent again with the same content within this many seconds is a double click,
-#: a slow connection or a resent page; not a second record.
-TWIN_SECONDS = 30
-ALREADY_SAVED = "Dit was al opgeslagen. Er is niets dubbel bewaard: hieronder zie je wat er is opgeslagen."
-
-
-class AlreadySaved(Exception):  # noqa: N818 - reads as what happened, like StaleRecord
-    """What a create form would store was stored just before (``refuse_twin``).
-
-    Not a ``RuleError``: the form is fine, so instead of showing it again with a message the
-    ``collaboration`` blueprint sends the user to the stored record (``blueprint.py``)."""
-
-    def __init__(self, record):
-        super().__init__(ALREADY_SAVED)
-        self.record = record
-
-
-def refuse_twin(model, user_id: int | None, values: dict, same=None) -> None:
-    """Raise ``AlreadySaved`` when a record of ``model`` with these column ``values`` was
-    created in the last ``TWIN_SECONDS``, by the same user where the model records who made it.
-    ``same(record)`` checks what no column holds (the partners of an agreement, say).
-
-    Runs in the request's write transaction (on SQLite a POST begins IMMEDIATE), so a second
-    request waits for the first to commit and then finds its record."""
-    since = utcnow() - timedelta(seconds=TWIN_SECONDS)
-    stmt = select(model).where(model.created_at >= since,
-                               *(getattr(model, name) == value for name, value in values.items()))
-    if hasattr(model, "created_by_id"):
-        stmt = stmt.where(model.created_by_id == user_id)
-    for record in db.session.scalars(stmt.order_by(model.id.desc())):
-        if same is None or same(record):
-            raise AlreadySaved(record)
 
 
 # -- partners --------------------------------------------------------------------------------

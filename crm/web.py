@@ -6,7 +6,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.db import as_utc, db
@@ -39,6 +39,22 @@ def render_form(template: str, form, **context):
     """Render a page with a form; 422 when the form was posted and is invalid."""
     status = 422 if request.method == "POST" and form.errors else 200
     return render_template(template, form=form, **context), status
+
+
+def already_saved_handler(record_pages: dict):
+    """An error handler for ``crm.errors.AlreadySaved`` on a blueprint: nothing new is kept
+    and the user sees the record the first request stored. ``record_pages``: model class
+    name → function(record) → its URL."""
+
+    def already_saved(error):
+        from crm.errors import ALREADY_SAVED
+
+        url = record_pages[type(error.record).__name__](error.record)
+        db.session.rollback()
+        flash(ALREADY_SAVED, "info")
+        return redirect(url)
+
+    return already_saved
 
 
 # -- the confirmation step of a delete (every package) ------------------------------------

@@ -184,6 +184,16 @@ def test_meeting_without_date_is_refused(app, client, specialist, lobby_world):
     assert count(app, Meeting) == before
 
 
+def test_a_meeting_sent_twice_is_stored_once(app, client, specialist, lobby_world):
+    mid = lobby_world["municipality_id"]
+    before = count(app, Meeting)
+    form = {"title": "Kennismaking", "held_on": (date.today() + timedelta(days=5)).isoformat()}
+    first = client.post(f"/profilering/gemeenten/{mid}/gesprekken/nieuw", data=form)
+    second = client.post(f"/profilering/gemeenten/{mid}/gesprekken/nieuw", data=form, follow_redirects=True)
+    assert first.status_code == 302 and "Dit was al opgeslagen" in text(second)
+    assert count(app, Meeting) == before + 1
+
+
 def test_meeting_is_stored_with_people_goals_and_questions(app, client, specialist, lobby_world):
     mid = lobby_world["municipality_id"]
     with app.app_context():

@@ -570,3 +570,16 @@ def test_an_edit_page_is_titled_by_what_it_edits(app, client, login_as):
     title = re.compile(r"<title>([^<]*)</title>")
     assert title.search(edit).group(1).startswith("Bewerken: ")
     assert title.search(view).group(1) != title.search(edit).group(1)
+
+
+def test_a_contact_moment_sent_twice_is_stored_once(app, client, login_as):
+    """A page sent again (no JavaScript, a slow line): the first one stands, the user sees it."""
+    login_as("specialist")
+    pid = make_partner(app)
+    form = {"kind": "telefoon", "occurred_on": "2026-03-05", "summary": "Gebeld over de VVE",
+            "partner_ids": [str(pid)], "theme": "samenwerken", "phase": "implementation"}
+    first = client.post("/contactmomenten/nieuw", data=form)
+    second = client.post("/contactmomenten/nieuw", data=form, follow_redirects=True)
+    assert first.status_code == 302 and "Dit was al opgeslagen" in second.get_data(as_text=True)
+    assert count(app, Interaction) == 1
+    assert second.request.path == first.headers["Location"].split("?")[0]

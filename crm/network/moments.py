@@ -9,6 +9,7 @@ from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.db import db, utcnow
+from crm.errors import refuse_twin
 from crm.network import search_index
 from crm.network.models import Contact, Interaction, Partner, interaction_contacts, interaction_partners
 from crm.network.services import (
@@ -63,6 +64,9 @@ def save_interaction(interaction: Interaction | None, data: InteractionData, act
         raise NetworkError("Opvolgen kan niet vóór het contactmoment zelf. Kies een latere datum.",
                            "follow_up_due")
     if interaction is None:
+        # The same moment sent twice (a page sent again, a slow line): the first one stands.
+        refuse_twin(Interaction, actor_id, {"kind": data.kind, "occurred_on": data.occurred_on,
+                                            "summary": clean(data.summary)}, owner="owner_id")
         interaction = Interaction(owner_id=actor_id)
         db.session.add(interaction)
     else:

@@ -11,13 +11,14 @@ from crm.auth.models import User
 from crm.auth.services import current_account
 from crm.blueprint import bp
 from crm.db import db
+from crm.errors import AlreadySaved
 from crm.network import mail, moments, services
 from crm.network.forms import DeleteForm, InteractionForm, date_error_messages
 from crm.network.models import Interaction, Partner
 from crm.network.views import _save, actor_id, arg_id, get_or_404, labels, paginate
 from crm.permissions import all_staff, staff_only
 from crm.roles import STAFF
-from crm.web import local_today, nl_date, page_number, redirect_next, render_form
+from crm.web import already_saved_handler, local_today, nl_date, page_number, redirect_next, render_form
 
 DIRECTORY_PAGE = 60
 
@@ -85,6 +86,12 @@ def _interaction_data(form: InteractionForm) -> moments.InteractionData:
         follow_up_due=form.follow_up_due.data, follow_up_owner_id=form.follow_up_owner_id.data or None,
         theme=form.theme.data, phase=form.phase.data,
     )
+
+
+#: A contact moment sent twice goes to the one stored first (``crm.errors.refuse_twin``).
+bp.register_error_handler(AlreadySaved, already_saved_handler({
+    "Interaction": lambda r: url_for("crm.interaction_detail", interaction_id=r.id),
+}))
 
 
 @bp.route("/contactmomenten/nieuw", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, or_, select, update
 
 from crm.db import db
+from crm.errors import refuse_twin
 from crm.web import local_today
 from lobby.models import Evidence, EvidenceImage, Material, Meeting, Municipality, PitchVersion
 from lobby.models.evidence import EVIDENCE_KIND_LABELS, MATERIAL_KINDS, WORDS_PER_MINUTE
@@ -335,6 +336,8 @@ def create_evidence(data: EvidenceData, image_bytes: bytes | None = None) -> Evi
     image = check_image(image_bytes) if image_bytes is not None else None
     if data.kind == "foto" and image is None:
         raise LobbyError("Kies een foto om te uploaden.", "image")
+    refuse_twin(Evidence, None, {"kind": data.kind, "title": clean_line(data.title),
+                                 "occurred_on": data.occurred_on})  # sent twice: the first stands
     evidence = Evidence()
     _apply_evidence(evidence, data)
     db.session.add(evidence)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from crm.auth.models import User
 from crm.db import db, utcnow
+from crm.errors import refuse_twin
 from crm.guide import Theme
 from crm.network.models import Contact, Interaction
 from crm.web import local_today
@@ -139,6 +140,9 @@ def _apply(meeting: Meeting, data: MeetingData) -> None:
 
 
 def create_meeting(municipality: Municipality, data: MeetingData) -> Meeting:
+    # The same meeting sent twice (a page sent again, a slow line): the first one stands.
+    refuse_twin(Meeting, None, {"municipality_id": municipality.id, "title": clean_line(data.title),
+                                "held_on": data.held_on})
     meeting = Meeting(municipality_id=municipality.id)
     meeting.municipality = municipality
     _apply(meeting, data)

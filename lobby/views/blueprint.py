@@ -2,14 +2,20 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash
+from flask import Blueprint, abort, flash, url_for
 
 from crm import web
 from crm.blueprint import TEMPLATES_DIR
 from crm.db import db
+from crm.errors import AlreadySaved
 from crm.web import local_today, nl_date
 
 bp = Blueprint("lobby", __name__, template_folder=TEMPLATES_DIR)
+#: A meeting or evidence sent twice goes to the one stored first (``crm.errors.refuse_twin``).
+bp.register_error_handler(AlreadySaved, web.already_saved_handler({
+    "Meeting": lambda r: url_for("lobby.meeting", meeting_id=r.id),
+    "Evidence": lambda r: url_for("lobby.evidence_edit", evidence_id=r.id),
+}))
 
 def get_or_404(model, record_id: int):
     record = db.session.get(model, record_id)
