@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import ValidationError
 
 from content.guide import ANSWER_MAX
@@ -22,7 +22,15 @@ def without_nul(value):
 
 
 class PhaseForm(VersionedForm):
-    status = RadioField("Status van deze fase", choices=STATUSES, validators=[chosen("een status")])
+    """The phase page: status and answer. The tick boxes of the steps are in the same form,
+    one per step (``stap``), with the steps the page showed as ticked (``getoond``)."""
+
+    status = RadioField(
+        "Status van deze fase",
+        choices=STATUSES,
+        validators=[chosen("een status")],
+        description="Afgerond: het team heeft de stappen gezet die bij jullie passen en de vraag beantwoord.",
+    )
     answer = TextAreaField(
         "Antwoord van het team",
         validators=[answer_length],
@@ -34,3 +42,11 @@ class PhaseForm(VersionedForm):
 
 class SnapshotForm(BaseForm):
     submit = SubmitField("Jaarevaluatie vastleggen")
+
+
+class ReplaceSnapshotForm(BaseForm):
+    """The question before this year's evaluation is replaced."""
+
+    confirm = StringField()  # sent by the "Ja, vervangen" button; not rendered as a field
+    #: When the snapshot the page asks about was taken (a colleague may replace it meanwhile).
+    replaces = HiddenField()

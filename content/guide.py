@@ -6,6 +6,7 @@ file stops the app with a ``GuideError`` that names the file and the entry at fa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,6 +17,8 @@ from crm.guide import Phase, Theme
 
 GUIDE_PATH = Path(__file__).resolve().parent / "guide.yaml"
 ANSWER_MAX = 5000
+#: An instrument's key: the key a package registers its page under (``crm.registry.Instrument``).
+INSTRUMENT_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 class GuideError(RuntimeError):
@@ -95,6 +98,9 @@ def parse_guide(raw, source: str) -> Guide:
     if not isinstance(instruments, dict) or not instruments:
         fail("instruments", "verwacht een mapping van sleutel naar naam")
     for key, label in instruments.items():
+        if not isinstance(key, str) or not INSTRUMENT_KEY.fullmatch(key):
+            fail(f"instruments.{key}", "de sleutel moet uit kleine letters en cijfers bestaan, met '-' "
+                 "tussen de woorden, zoals 'plan-van-aanpak'")
         _text(label, f"instruments.{key}", fail)
     themes = raw.get("themes")
     if not isinstance(themes, dict):

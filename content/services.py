@@ -5,6 +5,7 @@ No request objects here; functions only ``flush()``, the view commits.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -182,54 +183,88 @@ def next_hint(grid: list[list[Cell]] | None = None, guide: Guide | None = None) 
 # -- changing ----------------------------------------------------------------------
 
 
+#: Why "Afgerond" is refused for a phase in which nothing was done (review 8, finding 10).
+DONE_TOO_EARLY = (
+    "Kies Afgerond pas als het team iets in deze fase heeft gedaan: vink de stappen af die jullie "
+    "hebben gezet, of schrijf het antwoord op de samenvattende vraag."
+)
+
+
+@dataclass(frozen=True)
+class PhaseChange:
+    """What one save of the phase page changed."""
+
+    added: int = 0
+    removed: int = 0
+    #: The new status, when the status changed.
+    status: str | None = None
+    answer_changed: bool = False
+    #: "Niet begonnen" was chosen, but steps are ticked or there is an answer: kept as "Bezig".
+    kept_in_progress: bool = False
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.added or self.removed or self.status or self.answer_changed)
+
+
 def save_phase(
-    theme: Theme, phase: Phase, status: str, answer: str | None, version, account
-) -> PhaseProgress:
-    """Store status and answer of a phase after the version check; flush only."""
+    theme: Theme, phase: Phase, status: str, answer: str | None, version, account,
+    ticked: Set[int] = frozenset(), shown: Set[int] = frozenset(),
+) -> PhaseChange:
+    """Store what the phase page sends in one go: the ticked steps, the status and the answer.
+
+    Steps: only the difference between what the page showed (``shown``) and what the user
+    sent (``ticked``) is applied, so two people ticking different steps are both kept.
+    Status and answer: the version check (``version``, from the form) guards them, but only
+    when this save changes them; ticking a step on a page shown before a colleague's save is
+    no conflict. "Niet begonnen" with a ticked step or an answer is stored as "Bezig";
+    "Afgerond" with neither is refused (``RuleError`` on ``status``). Nothing is stored when
+    an error is raised. Flush only.
+    """
     if status not in STATUS_LABELS:
         raise ValueError(f"unknown status {status!r}")
     record = progress_of(theme, phase)
-    check_version(record, version)
-    if record is None:
-        record = PhaseProgress(theme=theme.value, phase=phase.value)
-        db.session.add(record)
-    answer = (answer or "").strip() or None
-    record.status = status
-    if answer != record.answer:
-        record.answer = answer
-        record.answered_by_id = account.id if (answer and account) else None
-        record.answered_at = utcnow() if answer else None
-    db.session.flush()
-    return record
-
-
-def set_steps(guide_phase: PhaseGuide, ticked: set[int], shown: set[int], account) -> tuple[int, int]:
-    """Apply what the user changed on the tick boxes; returns (added, removed).
-
-    Only the difference between what the page showed (``shown``) and what the user sent
-    (``ticked``) is applied, so two people ticking different steps at the same time
-    don't undo each other. Ticking the first step of a phase not begun marks it "bezig".
-    """
-    theme, phase = guide_phase.theme, guide_phase.phase
     existing = checks_of(theme, phase)
-    added = removed = 0
-    for number in sorted(ticked - shown):
-        if number not in existing:
-            db.session.add(StepCheck(theme=theme.value, phase=phase.value, step_number=number,
-                                     checked_by_id=account.id if account else None))
-            added += 1
-    for number in sorted(shown - ticked):
-        if number in existing:
-            db.session.delete(existing[number])
-            removed += 1
-    if added:
-        record = progress_of(theme, phase)
+    to_add = sorted(n for n in set(ticked) - set(shown) if n not in existing)
+    to_remove = sorted(n for n in set(shown) - set(ticked) if n in existing)
+    done_after = (set(existing) | set(to_add)) - set(to_remove)
+    answer = (answer or "").strip() or None
+    kept_in_progress = status == NOT_STARTED and bool(done_after or answer)
+    if kept_in_progress:
+        status = IN_PROGRESS
+    if status == DONE and not done_after and not answer:
+        raise errors.RuleError(DONE_TOO_EARLY, field="status")
+    stored_status = record.status if record else NOT_STARTED
+    stored_answer = record.answer if record else None
+    if (status, answer) != (stored_status, stored_answer):
+        check_version(record, version)
         if record is None:
-            db.session.add(PhaseProgress(theme=theme.value, phase=phase.value, status=IN_PROGRESS))
-        elif record.status == NOT_STARTED:
-            record.status = IN_PROGRESS
+            record = PhaseProgress(theme=theme.value, phase=phase.value)
+            db.session.add(record)
+        record.status = status
+        if answer != record.answer:
+            record.answer = answer
+            record.answered_by_id = account.id if (answer and account) else None
+            record.answered_at = utcnow() if answer else None
+    for number in to_add:
+        db.session.add(StepCheck(theme=theme.value, phase=phase.value, step_number=number,
+                                 checked_by_id=account.id if account else None))
+    for number in to_remove:
+        db.session.delete(existing[number])
     db.session.flush()
-    return added, removed
+    return PhaseChange(
+        added=len(to_add), removed=len(to_remove),
+        status=status if status != stored_status else None,
+        answer_changed=answer != stored_answer,
+        kept_in_progress=kept_in_progress,
+    )
+
+
+def ticks_to_show(theme: Theme, phase: Phase, ticked: Set[int], shown: Set[int]) -> set[int]:
+    """The tick boxes to show again after a save was refused: what is stored now, with the
+    user's own changes (``shown`` → ``ticked``) on top, so nothing they did is lost."""
+    stored = set(checks_of(theme, phase))
+    return (stored | (set(ticked) - set(shown))) - (set(shown) - set(ticked))
 
 
 # -- yearly evaluation -------------------------------------------------------------

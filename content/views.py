@@ -7,13 +7,12 @@ from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
-from werkzeug.routing import BuildError
 
-from content import services
+from content import phase_page, services
 from content.charts import heatmap_svg
-from content.forms import PhaseForm, SnapshotForm
+from content.forms import PhaseForm, ReplaceSnapshotForm, SnapshotForm
 from content.guide import PhaseGuide, get_guide
-from content.models import STATUS_LABELS
+from content.models import NOT_STARTED, STATUS_LABELS
 from crm import roles
 from crm.auth.services import current_account
 from crm.blueprint import TEMPLATES_DIR
@@ -21,9 +20,8 @@ from crm.charts import svg_response
 from crm.db import db
 from crm.errors import STALE_MESSAGE
 from crm.guide import Phase, Theme
-from crm.permissions import all_staff, current_role, may_open, may_open_url, staff_only
-from crm.registry import current_registry
-from crm.web import add_form_error, local_tz, save_form
+from crm.permissions import all_staff, current_role, staff_only
+from crm.web import CONFIRM_VALUE, add_form_error, confirmed, local_tz, nl_count, nl_datetime, save_form
 
 bp = Blueprint("content", __name__, template_folder=TEMPLATES_DIR)
 
@@ -57,53 +55,6 @@ def _load(guide_theme: str, guide_phase: str | None = None):
     except ValueError:
         abort(404)
     return theme, phase
-
-
-def _url(endpoint: str) -> str | None:
-    """The page of a registered instrument, when this user may open it (else shown as text)."""
-    if not may_open(endpoint):
-        return None
-    try:
-        return url_for(endpoint)
-    except BuildError:
-        return None
-
-
-def _instruments(guide_phase: PhaseGuide) -> tuple[list[dict], dict[str, dict]]:
-    """The instruments of a phase: those the guide names, linked to the product's pages
-    when a package registered them, then any other registered for this phase."""
-    guide = get_guide()
-    registry = current_registry()
-    here = {i.key: i for i in registry.instruments_of(guide_phase.theme, guide_phase.phase)}
-    anywhere = {}
-    for instrument in registry.instruments:
-        anywhere.setdefault(instrument.key, instrument)
-    by_key: dict[str, dict] = {}
-    for key in guide_phase.instrument_keys:
-        registered = here.get(key) or anywhere.get(key)
-        by_key[key] = {
-            "key": key,
-            "label": guide.instruments[key],
-            "url": _url(registered.endpoint) if registered else None,
-            "tool": registered.label if registered else None,
-        }
-    for key, registered in here.items():
-        if key not in by_key:
-            by_key[key] = {"key": key, "label": registered.label, "url": _url(registered.endpoint),
-                           "tool": registered.label}
-    return list(by_key.values()), by_key
-
-
-def _records(theme: Theme, phase: Phase) -> tuple[list[tuple[str, list]], int]:
-    """The records of the phase this role may open, by kind, and how many it may not."""
-    groups: dict[str, list] = {}
-    hidden = 0
-    for ref in current_registry().records_of(theme, phase):
-        if may_open_url(ref.url):  # the frontoffice does not see the lobby's or the CRM's records
-            groups.setdefault(ref.kind, []).append(ref)
-        else:
-            hidden += 1
-    return sorted(groups.items()), hidden
 
 
 # -- overview ------------------------------------------------------------------------
@@ -148,19 +99,19 @@ def theme(guide_theme: str):
 # -- phase page ----------------------------------------------------------------------
 
 
-def _phase_page(theme: Theme, phase: Phase, form: PhaseForm | None = None, status: int = 200):
+def _phase_page(theme: Theme, phase: Phase, form: PhaseForm | None = None, ticked: set[int] | None = None):
+    """The phase page; after a refused save, ``form`` and ``ticked`` hold what the user sent."""
     guide_phase = get_guide().phase(theme, phase)
     record = services.progress_of(theme, phase)
     checks = services.checks_of(theme, phase)
     if form is None:
         form = PhaseForm(
             formdata=None,
-            status=record.status if record else "niet_begonnen",
+            status=record.status if record else NOT_STARTED,
             answer=record.answer if record else "",
             version=str(record.version) if record else "",
         )
-    instruments, instrument_by_key = _instruments(guide_phase)
-    records, hidden = _records(theme, phase)
+    records, hidden = phase_page.records(guide_phase)
     phases = list(Phase)
     index = phases.index(phase)
     return render_template(
@@ -170,15 +121,15 @@ def _phase_page(theme: Theme, phase: Phase, form: PhaseForm | None = None, statu
         guide_phase=guide_phase,
         record=record,
         checks=checks,
+        ticked=set(checks) if ticked is None else ticked,
         form=form,
         can_edit=_can_edit(),
         hint=services.phase_hint(guide_phase, record, set(checks)),
-        instruments=instruments,
-        instrument_by_key=instrument_by_key,
+        instruments=phase_page.instruments(guide_phase),
         records=records, hidden_records=hidden,
         previous_phase=phases[index - 1] if index > 0 else None,
         next_phase=phases[index + 1] if index + 1 < len(phases) else None,
-    ), status
+    )
 
 
 @bp.route("/<guide_theme>/<guide_phase>")
@@ -188,56 +139,61 @@ def phase(guide_theme: str, guide_phase: str):
     return _phase_page(theme, phase)
 
 
+def _step_numbers(guide_phase: PhaseGuide, name: str) -> set[int]:
+    """The step numbers sent under ``name``; a number the phase does not have is a 404."""
+    result = set()
+    for value in request.form.getlist(name):
+        if not re.fullmatch(r"[0-9]{1,4}", value) or guide_phase.step(int(value)) is None:
+            abort(404)
+        result.add(int(value))
+    return result
+
+
+def _saved_message(theme: Theme, phase: Phase, change: services.PhaseChange) -> tuple[str, str]:
+    """The flash after a save: what changed, in one sentence."""
+    kept = " De status is Bezig, omdat er al een stap is afgevinkt of een antwoord is." \
+        if change.kept_in_progress else ""
+    if not change.anything:
+        return f"Er is niets veranderd aan deze fase.{kept}", "info"
+    parts = []
+    if change.added:
+        parts.append(nl_count(change.added, "stap afgevinkt", "stappen afgevinkt"))
+    if change.removed:
+        parts.append(nl_count(change.removed, "stap niet meer afgevinkt", "stappen niet meer afgevinkt"))
+    if change.status:
+        parts.append(f"status {STATUS_LABELS[change.status]}")
+    if change.answer_changed:
+        parts.append("antwoord bijgewerkt")
+    return f"De fase {phase.label} van {theme.label} is opgeslagen: {', '.join(parts)}.{kept}", "success"
+
+
 @bp.route("/<guide_theme>/<guide_phase>/opslaan", methods=["POST"])
 @staff_only
 def save_phase(guide_theme: str, guide_phase: str):
+    """The one save of the phase page: ticked steps, status and answer together."""
     theme, phase = _load(guide_theme, guide_phase)
+    guide_phase_data = get_guide().phase(theme, phase)
+    ticked, shown = _step_numbers(guide_phase_data, "stap"), _step_numbers(guide_phase_data, "getoond")
     form = PhaseForm()
     if form.validate():
         try:
-            _, ok = save_form(form, lambda: services.save_phase(
+            change, ok = save_form(form, lambda: services.save_phase(
                 theme, phase, form.status.data, form.answer.data, form.version.data, current_account(),
+                ticked=ticked, shown=shown,
             ))
         except IntegrityError:
-            # Someone else created the progress of this phase at the same moment.
+            # Someone else ticked the same step, or started this phase, at the same moment.
             db.session.rollback()
             add_form_error(form, None, STALE_MESSAGE)
             ok = False
         if ok:
-            flash(f"De fase {phase.label} van {theme.label} is opgeslagen.", "success")
-            return redirect(url_for("content.phase", guide_theme=theme.value, guide_phase=phase.value))
+            flash(*_saved_message(theme, phase, change))
+            # To the top of the content, where the message is (and the keyboard starts).
+            return redirect(url_for("content.phase", guide_theme=theme.value, guide_phase=phase.value)
+                            + "#inhoud")
     db.session.rollback()
-    page, _status = _phase_page(theme, phase, form)
+    page = _phase_page(theme, phase, form, services.ticks_to_show(theme, phase, ticked, shown))
     return page, 422
-
-
-@bp.route("/<guide_theme>/<guide_phase>/stappen", methods=["POST"])
-@staff_only
-def save_steps(guide_theme: str, guide_phase: str):
-    theme, phase = _load(guide_theme, guide_phase)
-    guide_phase_data = get_guide().phase(theme, phase)
-
-    def numbers(name: str) -> set[int]:
-        result = set()
-        for value in request.form.getlist(name):
-            if not re.fullmatch(r"[0-9]{1,4}", value) or guide_phase_data.step(int(value)) is None:
-                abort(404)
-            result.add(int(value))
-        return result
-
-    ticked, shown = numbers("stap"), numbers("getoond")
-    try:
-        added, removed = services.set_steps(guide_phase_data, ticked, shown, current_account())
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        flash("Iemand anders heeft intussen dezelfde stap afgevinkt. Bekijk de stappen opnieuw.", "error")
-    else:
-        if added or removed:
-            flash(f"Stappen bijgewerkt: {added} afgevinkt, {removed} niet meer afgevinkt.", "success")
-        else:
-            flash("Er is niets veranderd aan de stappen.", "info")
-    return redirect(url_for("content.phase", guide_theme=theme.value, guide_phase=phase.value) + "#stappen")
 
 
 # -- yearly evaluation ---------------------------------------------------------------
@@ -274,6 +230,7 @@ def _evaluation_page(form: SnapshotForm):
         rows=rows,
         answered=[r for r in rows if r.now.get("answer") or (r.before or {}).get("answer")],
         snapshots=services.snapshots(),
+        this_years=services.snapshot_of(_this_year()),
         quickscan_step=guide.phase(Theme.GENERAL, Phase.EVALUATION).step(1),
         can_edit=_can_edit(),
     )
@@ -288,14 +245,50 @@ def evaluation():
 @bp.route("/jaarevaluatie", methods=["POST"])
 @staff_only
 def take_snapshot():
+    """Record this year's evaluation; when there is one already, ask first (review 8, finding 8)."""
     form = SnapshotForm()
     if not form.validate():
         return _evaluation_page(form), 422
     year = _this_year()
-    _snapshot, created = services.take_snapshot(year, current_account())
-    db.session.commit()
-    if created:
-        flash(f"De jaarevaluatie {year} is vastgelegd.", "success")
-    else:
-        flash(f"De jaarevaluatie {year} is bijgewerkt met de stand van vandaag.", "success")
+    if services.snapshot_of(year) is not None:
+        return redirect(url_for("content.replace_snapshot"))
+    try:
+        services.take_snapshot(year, current_account())
+        db.session.commit()
+    except IntegrityError:  # a colleague recorded this year's at the same moment
+        db.session.rollback()
+        return redirect(url_for("content.replace_snapshot"))
+    flash(f"De jaarevaluatie {year} is vastgelegd.", "success")
     return redirect(url_for("content.evaluation", jaar=year))
+
+
+def _taken(snapshot) -> str:
+    """When (and by whom) a snapshot was recorded: "26 november 2026, 14:05 (Sanne)"."""
+    who = f" ({snapshot.taken_by.name})" if snapshot.taken_by and snapshot.taken_by.name else ""
+    return f"{nl_datetime(snapshot.taken_at)}{who}"
+
+
+@bp.route("/jaarevaluatie/vervangen", methods=["GET", "POST"])
+@staff_only
+def replace_snapshot():
+    """Replace this year's evaluation by today's state, after "Ja, vervangen"."""
+    year = _this_year()
+    current = services.snapshot_of(year)
+    if current is None:  # nothing to replace (any more): record it the ordinary way
+        return redirect(url_for("content.evaluation"))
+    # Which snapshot the page asks about: a colleague may replace it before "Ja" is pressed.
+    shown = current.taken_at.isoformat()
+    form = ReplaceSnapshotForm()
+    if confirmed(form):
+        if form.replaces.data == shown:
+            services.take_snapshot(year, current_account())
+            db.session.commit()
+            flash(f"De jaarevaluatie {year} is vervangen door de stand van vandaag.", "success")
+            return redirect(url_for("content.evaluation", jaar=year))
+        add_form_error(form, None, f"Iemand anders heeft de jaarevaluatie {year} intussen opnieuw "
+                                   f"vastgelegd, op {_taken(current)}. Er is niets vervangen.")
+    form.replaces.data = shown
+    return render_template(
+        "content/snapshot_replace.html", form=form, year=year, current=current, taken=_taken(current),
+        confirm_value=CONFIRM_VALUE,
+    ), 422 if form.form_errors else 200

@@ -15,6 +15,9 @@ URL_PREFIX = "/profilering"
 MODEL_MODULES = ("lobby.models.municipality", "lobby.models.plans", "lobby.models.evidence")
 
 P = Theme.PROFILING
+#: The Profilering pages of the guide's instruments. A key is the instrument's key in the guide data
+#: (content/guide.yaml), so the guide's steps link here; the overview and the evaluation are
+#: pages of this product that the guide does not name as an instrument.
 INSTRUMENTS = (
     ("profilering", "Overzicht Profilering", "lobby.index", Phase.ORIENTATION),
     (
@@ -26,7 +29,7 @@ INSTRUMENTS = (
     ("lobbyplan", "Lobbyplan", "lobby.lobbyplan_home", Phase.ORIENTATION),
     ("gesprek-voorbereiden", "Gesprek met de gemeente voorbereiden", "lobby.meetings", Phase.ORIENTATION),
     ("elevator-pitch", "Elevator pitch", "lobby.pitches", Phase.CREATION),
-    ("kernboodschap", "Kernboodschap, middelen en cijfers", "lobby.materials", Phase.CREATION),
+    ("kerncijfers", "Kernboodschap, middelen en cijfers", "lobby.materials", Phase.CREATION),
     ("plan-van-aanpak", "Plan van aanpak", "lobby.plans", Phase.IMPLEMENTATION),
     (
         "bewijslast",

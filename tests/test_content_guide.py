@@ -113,12 +113,13 @@ def test_named_instruments_are_in_the_right_phases():
         keys(Theme.COLLABORATION, Phase.ORIENTATION))
     assert {"krachtenanalyse", "samenwerkingsafspraken"} <= set(keys(Theme.COLLABORATION, Phase.CREATION))
     assert "samenwerkingsscan" in keys(Theme.COLLABORATION, Phase.EVALUATION)
-    assert {"lobbyplan", "krachtenveld", "gesprek voorbereiden"} <= set(
+    assert {"lobbyplan", "krachtenveld", "gesprek-voorbereiden", "fundament"} <= set(
         keys(Theme.PROFILING, Phase.ORIENTATION))
-    assert "elevator pitch" in keys(Theme.PROFILING, Phase.CREATION)
-    assert {"plan van aanpak", "bewijslast"} <= set(keys(Theme.PROFILING, Phase.IMPLEMENTATION))
+    assert {"elevator-pitch", "kerncijfers"} <= set(keys(Theme.PROFILING, Phase.CREATION))
+    assert {"plan-van-aanpak", "bewijslast", "sociale-kaart", "contactmomenten"} <= set(
+        keys(Theme.PROFILING, Phase.IMPLEMENTATION))
     assert "quickscan" in keys(Theme.GENERAL, Phase.EVALUATION)
-    assert "verwijzingen" in keys(Theme.LEARNING, Phase.IMPLEMENTATION)
+    assert "registratiesysteem-verwijzingen" in keys(Theme.LEARNING, Phase.IMPLEMENTATION)
 
 
 def test_product_spells_profilering_right():
@@ -142,6 +143,7 @@ def _broken(tmp_path, mutate) -> Path:
     (lambda r: r["themes"]["profilering"]["creation"]["steps"][0].update(instruments=["toverstaf"]),
      "themes.profilering.creation.steps[1].instruments"),
     (lambda r: r["themes"].update(onbekend={}), "themes.onbekend"),
+    (lambda r: r["instruments"].update({"Plan van aanpak": "Plan van aanpak"}), "instruments.Plan van aanpak"),
     (lambda r: r["themes"]["algemeen"]["orientation"]["steps"][0].update(title=""),
      "themes.algemeen.orientation.steps[1].title"),
 ])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
 from content import services
 from content.guide import get_guide
-from content.models import DONE, IN_PROGRESS, PhaseProgress, StepCheck, YearSnapshot
+from content.models import DONE, IN_PROGRESS, NOT_STARTED, PhaseProgress, StepCheck, YearSnapshot
 from crm.guide import Phase, Theme
 from tests.fixtures.users import make_user
 
@@ -85,7 +86,7 @@ def test_frontoffice_reads_but_gets_no_forms(client, login_as):
 
 def test_frontoffice_cannot_change(client, login_as, app):
     login_as("frontoffice")
-    assert client.post(f"{PHASE_URL}/stappen", data={"stap": "1"}).status_code == 403
+    assert client.post(f"{PHASE_URL}/opslaan", data={"stap": "1", "status": "bezig"}).status_code == 403
     assert client.post(f"{PHASE_URL}/opslaan", data={"status": "bezig"}).status_code == 403
     assert client.post(f"{BASE}/jaarevaluatie").status_code == 403
     assert _count(app, StepCheck) == 0 and _count(app, PhaseProgress) == 0 and _count(app, YearSnapshot) == 0
@@ -103,7 +104,7 @@ def test_unknown_theme_or_phase_is_404(client, login_as):
     login_as("specialist")
     assert client.get(f"{BASE}/bestaatniet").status_code == 404
     assert client.get(f"{BASE}/samenwerken/zomer").status_code == 404
-    assert client.post(f"{BASE}/samenwerken/zomer/stappen", data={"stap": "1"}).status_code == 404
+    assert client.post(f"{BASE}/samenwerken/zomer/opslaan", data={"stap": "1"}).status_code == 404
     assert client.post(f"{BASE}/bestaatniet/orientation/opslaan", data={"status": "bezig"}).status_code == 404
 
 
@@ -112,7 +113,8 @@ def test_unknown_theme_or_phase_is_404(client, login_as):
 
 def test_ticking_steps_stores_who_and_when(app, client, login_as):
     user_id = login_as("specialist")
-    response = client.post(f"{PHASE_URL}/stappen", data={"stap": ["1", "2"]})
+    # The page sends the status it shows ("Niet begonnen") with the ticks: the phase starts.
+    response = client.post(f"{PHASE_URL}/opslaan", data={"stap": ["1", "2"], "status": "niet_begonnen"})
     assert response.status_code == 302
     with app.app_context():
         checks = _session(app).scalars(select(StepCheck).order_by(StepCheck.step_number)).all()
@@ -125,9 +127,9 @@ def test_ticking_steps_stores_who_and_when(app, client, login_as):
 
 def test_unticking_only_removes_what_the_user_changed(app, client, login_as):
     login_as("specialist")
-    client.post(f"{PHASE_URL}/stappen", data={"stap": ["1", "2"]})
+    client.post(f"{PHASE_URL}/opslaan", data={"stap": ["1", "2"], "status": "niet_begonnen"})
     # Another user's page showed only step 1 ticked; they untick 1 and tick 3.
-    client.post(f"{PHASE_URL}/stappen", data={"getoond": ["1"], "stap": ["3"]})
+    client.post(f"{PHASE_URL}/opslaan", data={"getoond": ["1"], "stap": ["3"], "status": "niet_begonnen"})
     with app.app_context():
         numbers = sorted(_session(app).scalars(select(StepCheck.step_number)))
     assert numbers == [2, 3]
@@ -135,11 +137,12 @@ def test_unticking_only_removes_what_the_user_changed(app, client, login_as):
 
 def test_ticking_a_step_that_does_not_exist_is_404_and_stores_nothing(app, client, login_as):
     login_as("specialist")
-    assert client.post(f"{PHASE_URL}/stappen", data={"stap": ["1", "99"]}).status_code == 404
-    assert client.post(f"{PHASE_URL}/stappen", data={"stap": "x"}).status_code == 404
-    assert client.post(f"{PHASE_URL}/stappen", data={"stap": "²"}).status_code == 404
-    assert client.post(f"{PHASE_URL}/stappen", data={"getoond": "9" * 50}).status_code == 404
-    assert client.post(f"{BASE}/impact/evaluation/stappen", data={"stap": "3"}).status_code == 404
+    status = {"status": "bezig"}
+    assert client.post(f"{PHASE_URL}/opslaan", data={"stap": ["1", "99"], **status}).status_code == 404
+    assert client.post(f"{PHASE_URL}/opslaan", data={"stap": "x", **status}).status_code == 404
+    assert client.post(f"{PHASE_URL}/opslaan", data={"stap": "²", **status}).status_code == 404
+    assert client.post(f"{PHASE_URL}/opslaan", data={"getoond": "9" * 50, **status}).status_code == 404
+    assert client.post(f"{BASE}/impact/evaluation/opslaan", data={"stap": "3", **status}).status_code == 404
     assert _count(app, StepCheck) == 0
     assert _count(app, PhaseProgress) == 0
 
@@ -273,8 +276,12 @@ def test_snapshot_and_comparison_with_last_year(app, client, login_as):
     assert "is vastgelegd" in page
     assert "Vorig jaar: nog zoeken." in page and "Dit jaar: helder." in page
     assert f"{this_year} naast {this_year - 1}" in page
-    # taking it again replaces this year's snapshot
-    client.post(f"{BASE}/jaarevaluatie")
+    # taking it again asks first (review 8, finding 8); "Ja, vervangen" replaces this year's snapshot
+    again = client.post(f"{BASE}/jaarevaluatie")
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"{BASE}/jaarevaluatie/vervangen")
+    question = client.get(f"{BASE}/jaarevaluatie/vervangen").get_data(as_text=True)
+    replaces = re.search(r'name="replaces" type="hidden" value="([^"]+)"', question).group(1)
+    client.post(f"{BASE}/jaarevaluatie/vervangen", data={"confirm": "ja", "replaces": replaces})
     assert _count(app, YearSnapshot) == 2
 
 
@@ -291,7 +298,7 @@ def test_evaluation_without_snapshots_says_what_to_do(client, login_as):
 
 def test_start_panel_for_specialists_not_frontoffice(client, login_as):
     login_as("specialist")
-    client.post(f"{PHASE_URL}/stappen", data={"stap": "1"})
+    client.post(f"{PHASE_URL}/opslaan", data={"stap": "1", "status": "niet_begonnen"})
     page = client.get("/").get_data(as_text=True)
     assert "Wegwijzer: waar staan we?" in page
     assert "Samenwerken intern en extern · Oriëntatie" in page
@@ -305,14 +312,13 @@ def test_start_panel_for_specialists_not_frontoffice(client, login_as):
 
 
 def test_next_hint_order(db):
-    guide = get_guide()
     user = make_user("specialist")
     assert services.next_hint().theme == Theme.GENERAL  # nothing started: the first phase
     services.save_phase(Theme.PROFILING, Phase.ORIENTATION, DONE, "ok", "", user)
     db.session.flush()
     hint = services.next_hint()
     assert (hint.theme, hint.phase) == (Theme.PROFILING, Phase.CREATION)
-    services.set_steps(guide.phase(Theme.COLLABORATION, Phase.CREATION), {1}, set(), user)
+    services.save_phase(Theme.COLLABORATION, Phase.CREATION, NOT_STARTED, None, "", user, ticked={1})
     hint = services.next_hint()
     assert (hint.theme, hint.phase, hint.step) == (Theme.COLLABORATION, Phase.CREATION, 2)
 
@@ -320,7 +326,7 @@ def test_next_hint_order(db):
 def test_phase_hint_after_all_steps(db):
     guide_phase = get_guide().phase(Theme.IMPACT, Phase.EVALUATION)
     user = make_user("specialist")
-    services.set_steps(guide_phase, {1, 2}, set(), user)
+    services.save_phase(Theme.IMPACT, Phase.EVALUATION, NOT_STARTED, None, "", user, ticked={1, 2})
     record = services.progress_of(Theme.IMPACT, Phase.EVALUATION)
     assert "samenvattende vraag" in services.phase_hint(guide_phase, record, {1, 2}).text
     services.save_phase(Theme.IMPACT, Phase.EVALUATION, IN_PROGRESS, "Antwoord", str(record.version), user)

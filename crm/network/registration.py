@@ -93,6 +93,13 @@ def register(registry: Registry) -> None:
                                        "crm.partner_map", Theme.COLLABORATION, Phase.ORIENTATION))
     registry.add_instrument(Instrument("krachtenveld", "Krachtenveld: invloed en belang",
                                        "crm.power_grid", Theme.PROFILING, Phase.ORIENTATION))
+    # DESIGN §3: the guide's stakeholdersanalyse is made in the woordweb.
+    registry.add_instrument(Instrument("stakeholdersanalyse", "Stakeholdersanalyse in het woordweb",
+                                       "crm.partner_map", Theme.COLLABORATION, Phase.ORIENTATION))
+    registry.add_instrument(Instrument("sociale-kaart", "Sociale kaart", "crm.directory",
+                                       Theme.PROFILING, Phase.IMPLEMENTATION))
+    registry.add_instrument(Instrument("contactmomenten", "Contactmomenten: gesprekken en opvolging",
+                                       "crm.interactions", Theme.PROFILING, Phase.IMPLEMENTATION))
     registry.add_phase_records(PhaseRecords("partner", _phase_records(
         Partner, "crm.partner_detail", "partner_id", lambda p: p.name)))
     registry.add_phase_records(PhaseRecords("persoon", _phase_records(
