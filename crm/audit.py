@@ -11,14 +11,15 @@ fails afterwards.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
 from flask import current_app, g, has_app_context, has_request_context
-from sqlalchemy import JSON, ForeignKey, Integer, String, event, insert, inspect
+from sqlalchemy import JSON, ForeignKey, Integer, Select, String, event, func, insert, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from crm.db import Base, utcnow
+from crm.db import Base, db, utcnow
 from crm.sqlite import immediate_writes
 
 ACTION_LABELS = {
@@ -307,3 +308,70 @@ def record_event(
             session.commit()
     else:
         session.connection().execute(_INSERT, [row])
+
+
+# -- reading the log (the admin's logboek) ---------------------------------------------------
+#: What ``LogFilter.actor_id`` holds for rows nobody logged in wrote (a failed login, the CLI).
+NO_ACTOR = 0
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """Which rows of the log to show; a field left None does not filter."""
+
+    action: str | None = None
+    actor_id: int | None = None  # a user, or ``NO_ACTOR``
+    record_type: str | None = None
+    record_id: int | None = None  # only together with ``record_type``
+    since: datetime | None = None  # from this moment on (UTC) ...
+    before: datetime | None = None  # ... up to, not including, this one
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in vars(self).values())
+
+
+def log_query(flt: LogFilter) -> Select:
+    """The rows of the log that ``flt`` lets through, newest first (every condition is on
+    an indexed column)."""
+    stmt = select(AuditEntry)
+    if flt.action is not None:
+        stmt = stmt.where(AuditEntry.action == flt.action)
+    if flt.actor_id == NO_ACTOR:
+        stmt = stmt.where(AuditEntry.actor_id.is_(None))
+    elif flt.actor_id is not None:
+        stmt = stmt.where(AuditEntry.actor_id == flt.actor_id)
+    if flt.record_type is not None:
+        stmt = stmt.where(AuditEntry.record_type == flt.record_type)
+        if flt.record_id is not None:
+            stmt = stmt.where(AuditEntry.record_id == flt.record_id)
+    if flt.since is not None:
+        stmt = stmt.where(AuditEntry.created_at >= flt.since)
+    if flt.before is not None:
+        stmt = stmt.where(AuditEntry.created_at < flt.before)
+    return stmt.order_by(AuditEntry.id.desc())
+
+
+def audited_record_types() -> list[tuple[str, str]]:
+    """(table, Dutch label) of every kind of record whose changes are logged, by label: the
+    choices of the log's filter."""
+    kinds = {m.local_table.name: label for m in Base.registry.mappers
+             if getattr(m.class_, "__audit__", True) and (label := getattr(m.class_, "label_nl", None))}
+    return sorted(kinds.items(), key=lambda kind: kind[1].lower())
+
+
+def last_deletions(records: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    """(table, id) → the id of the newest log row that deleted that record, for the records
+    that were ever deleted (one query). SQLite may give a new record the number of a deleted
+    one: log rows up to that deletion are about the old record, not the one with that number now."""
+    if not records:
+        return {}
+    rows = db.session.execute(
+        select(AuditEntry.record_type, AuditEntry.record_id, func.max(AuditEntry.id))
+        .where(AuditEntry.action == "delete",
+               AuditEntry.record_type.in_({kind for kind, _ in records}),
+               AuditEntry.record_id.in_({record_id for _, record_id in records}))
+        .group_by(AuditEntry.record_type, AuditEntry.record_id)
+    )
+    return {(kind, record_id): entry_id for kind, record_id, entry_id in rows
+            if (kind, record_id) in records}

@@ -2,17 +2,21 @@
 
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
     StringField,
     SubmitField,
 )
-from wtforms.validators import ValidationError
+from wtforms.validators import NumberRange, ValidationError
 
+from crm.audit import ACTION_LABELS
 from crm.auth.services import password_problem
-from crm.forms import BaseForm, chosen, email_address, max_length, required
+from crm.forms import BaseForm, chosen, email_address, max_length, optional, required
+from crm.permissions import MAX_ID
 from crm.roles import ROLE_CHOICES
 
 
@@ -94,3 +98,35 @@ class EmptyForm(BaseForm):
     """For buttons that only post (enable, disable, delete): carries the CSRF token."""
 
     submit = SubmitField("Bevestigen")
+
+
+class ConfirmForm(BaseForm):
+    """The second step of a change that needs a "yes" first (``crm.web.confirmed``)."""
+
+    confirm = StringField()  # sent by the button; not rendered as a field
+
+
+DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
+
+
+class LogFilterForm(BaseForm):
+    """The filters above the logboek (a GET form); the view fills the choices of ``wie``
+    and ``gegeven``."""
+
+    wie = SelectField("Wie", choices=[], default="")
+    actie = SelectField("Wat", choices=[("", "Alles"), *ACTION_LABELS.items()], default="")
+    gegeven = SelectField("Soort gegeven", choices=[], default="")
+    nummer = IntegerField(
+        "Nummer", validators=[optional(), NumberRange(1, MAX_ID, "Vul een nummer in, zoals 12.")],
+        render_kw={"class": "input-short", "inputmode": "numeric"},
+    )
+    van = DateField("Van", format=DATE_FORMATS, validators=[optional()])
+    tot = DateField("Tot en met", format=DATE_FORMATS, validators=[optional()])
+
+    def validate_nummer(self, field):
+        if field.data is not None and not self.gegeven.data:
+            raise ValidationError("Kies bij een nummer ook de soort gegeven.")
+
+    def validate_tot(self, field):
+        if field.data and self.van.data and field.data < self.van.data:
+            raise ValidationError("Deze datum ligt vóór de datum bij Van. Kies een latere datum.")

@@ -5,27 +5,31 @@ from functools import wraps
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from crm.admin import services
+from crm.admin import impact, logbook, services
 from crm.admin.forms import (
     MOVES,
     BranchForm,
     ChoiceForm,
     ChoiceMoveForm,
     ChoiceRenameForm,
+    ConfirmForm,
     EmptyForm,
+    LogFilterForm,
     PasswordResetForm,
     UserEditForm,
     UserForm,
 )
 from crm.admin.models import Branch
-from crm.audit import ACTION_LABELS, AuditEntry
+from crm.audit import audited_record_types, log_query
 from crm.auth import services as accounts
 from crm.auth.models import User
 from crm.blueprint import bp
 from crm.db import db
+from crm.errors import RuleError
 from crm.permissions import admin_only
 from crm.registry import current_registry
-from crm.web import add_form_error, page_number, render_form, save_form
+from crm.roles import ADMIN, ROLE_LABELS
+from crm.web import CONFIRM_VALUE, add_form_error, confirmed, page_number, render_form, save_form
 
 HOST_ACCOUNTS = ("In dit platform beheert het platform zelf de accounts en rollen; "
                  "hier kun je ze alleen bekijken.")
@@ -85,6 +89,12 @@ def _show_password(user: User, password: str, heading: str, message: str, label:
                            heading=heading, message=message, label=label)
 
 
+def _is_me(user: User) -> bool:
+    """Whether ``user`` is the admin making this request (some changes are different then)."""
+    me = accounts.current_account()
+    return me is not None and me.id == user.id
+
+
 def _get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
@@ -101,16 +111,67 @@ def admin_user_edit(user_id: int):
     form.branch_id.choices = services.branch_choices(include=user.branch_id)
     if request.method == "GET":
         form.branch_id.data = user.branch_id or 0
+    own = _is_me(user)
     if form.validate_on_submit():
-        _, ok = save_form(form, lambda: accounts.update_user(
-            user, form.name.data, form.role.data, form.branch_id.data or None,
-        ))
-        if ok:
-            flash("De gegevens zijn opgeslagen.", "success")
-            return redirect(url_for("crm.admin_users"))
+        def update():
+            accounts.update_user(user, form.name.data, form.role.data, form.branch_id.data or None)
+
+        demotes_self = own and user.role == ADMIN and form.role.data != ADMIN
+        if demotes_self and not confirmed(ConfirmForm()):
+            if _allowed(form, update):  # ask only what the rules allow (not the last admin)
+                return _confirm_demotion(user, form)
+        else:
+            _, ok = save_form(form, update)
+            if ok and demotes_self:
+                flash(f"Je bent geen beheerder meer. Je rol is nu {ROLE_LABELS[user.role]}.", "success")
+                return redirect(url_for("crm.home"))
+            if ok:
+                flash("De gegevens zijn opgeslagen.", "success")
+                return redirect(url_for("crm.admin_users"))
     return render_form(
-        "crm/admin/user_form.html", form, user=user,
-        password_form=PasswordResetForm(), toggle_form=EmptyForm(),
+        "crm/admin/user_form.html", form, user=user, own=own, password_form=PasswordResetForm(),
+    )
+
+
+def _allowed(form, action) -> bool:
+    """Whether a service call passes its rules, without keeping anything (the rules are
+    checked by running it; then everything is rolled back). A refusal goes to the form."""
+    try:
+        action()
+    except RuleError as exc:
+        add_form_error(form, exc.field, str(exc))
+        return False
+    finally:
+        db.session.rollback()
+    return True
+
+
+def _confirm_demotion(user: User, form: UserEditForm):
+    """Taking away your own admin role: after saving you cannot open these pages any more."""
+    return render_template(
+        "crm/admin/confirm_demotion.html", user=user, role_label=ROLE_LABELS.get(form.role.data, ""),
+        keep=[("name", form.name.data), ("role", form.role.data), ("branch_id", form.branch_id.data or 0)],
+        confirm_value=CONFIRM_VALUE,
+    )
+
+
+OWN_ACCOUNT_OFF = "Je kunt je eigen account niet uitschakelen. Vraag dat aan een andere beheerder."
+
+
+@bp.route("/beheer/gebruikers/<int:user_id>/uitschakelen")
+@admin_only
+@own_accounts_only
+def admin_user_disable(user_id: int):
+    """The confirmation before switching a colleague off: what they still have open, because
+    their start page is the only place that shows it."""
+    user = _get_user(user_id)
+    if not user.active:
+        flash(f"{user.name} is al uitgeschakeld.", "info")
+        return redirect(url_for("crm.admin_users"))
+    return render_template(
+        "crm/admin/confirm_disable.html", user=user, work=impact.open_work(user.id),
+        blocked=OWN_ACCOUNT_OFF if _is_me(user) else None,
+        confirm_value=CONFIRM_VALUE,
     )
 
 
@@ -128,7 +189,15 @@ def admin_user_toggle(user_id: int):
     else:
         db.session.commit()
         flash(f"{user.name} kan {'weer' if user.active else 'niet meer'} inloggen.", "success")
+        if not user.active and (work := impact.open_work(user.id)):
+            flash(f"{user.name} heeft nog {_and(w.words for w in work)}. Draag die over aan een "
+                  "collega; ze staan nu op niemands startpagina.", "warning")
     return redirect(url_for("crm.admin_users"))
+
+
+def _and(parts) -> str:
+    parts = list(parts)
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
 
 
 @bp.route("/beheer/gebruikers/<int:user_id>/wachtwoord", methods=["POST"])
@@ -136,10 +205,15 @@ def admin_user_toggle(user_id: int):
 @own_accounts_only
 def admin_user_password(user_id: int):
     user = _get_user(user_id)
+    if _is_me(user):
+        # Setting it here would end every session, this one too, and a made-up password
+        # that was not copied would lock the admin out: their own page asks for the current
+        # one and keeps them logged in.
+        flash(USE_OWN_PAGE, "info")
+        return redirect(url_for("crm.password_change"))
     form = PasswordResetForm()
     if form.validate_on_submit():
-        generated = accounts.set_password(user, form.password.data or None,
-                                          must_change=user.id != accounts.current_account().id)
+        generated = accounts.set_password(user, form.password.data or None, must_change=True)
         db.session.commit()
         if generated:
             return _show_password(user, generated, "Wachtwoord veranderd",
@@ -150,9 +224,12 @@ def admin_user_password(user_id: int):
     edit_form.branch_id.choices = services.branch_choices(include=user.branch_id)
     edit_form.branch_id.data = user.branch_id or 0
     return render_template(
-        "crm/admin/user_form.html", form=edit_form, user=user,
-        password_form=form, toggle_form=EmptyForm(),
+        "crm/admin/user_form.html", form=edit_form, user=user, own=False, password_form=form,
     ), 422
+
+
+USE_OWN_PAGE = ("Dit is je eigen account. Je eigen wachtwoord wijzig je hier: je vult eerst je huidige "
+                "wachtwoord in, en je blijft ingelogd.")
 
 
 # -- branches ------------------------------------------------------------------------
@@ -280,6 +357,7 @@ def admin_settings():
     specs = list(current_registry().settings.values())
     errors: dict[str, str] = {}
     values = {s.key: services.get_setting(s.key) for s in specs}
+    stored = dict(values)
     form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
         for spec in specs:
@@ -293,11 +371,18 @@ def admin_settings():
                     else f"Vul een heel getal in van {spec.minimum} tot en met {spec.maximum}."
                 )
                 values[spec.key] = raw
-        if errors:
+        previews = [] if errors else impact.purge_previews(stored, values)
+        if errors or (previews and not confirmed(ConfirmForm())):
             db.session.rollback()
+            if not errors:  # a shorter retention: first say what the purge will remove
+                return render_template("crm/admin/confirm_retention.html", previews=previews,
+                                       specs=specs, values=values, confirm_value=CONFIRM_VALUE)
         else:
             db.session.commit()
             flash("De instellingen zijn opgeslagen.", "success")
+            for preview in previews:
+                flash(f"Bij de volgende keer opruimen gaan {preview.words} weg, van "
+                      f"{preview.period}.", "warning")
             return redirect(url_for("crm.admin_settings"))
     status = 422 if errors else 200
     return render_template(
@@ -309,11 +394,14 @@ def admin_settings():
 @bp.route("/beheer/logboek")
 @admin_only
 def admin_audit():
-    action = request.args.get("actie") or None
-    stmt = select(AuditEntry).order_by(AuditEntry.id.desc())
-    if action in ACTION_LABELS:
-        stmt = stmt.where(AuditEntry.action == action)
-    page = db.paginate(stmt, page=page_number(), per_page=50, error_out=False)
+    form = LogFilterForm(request.args)
+    form.wie.choices = logbook.actor_choices()
+    form.gegeven.choices = [("", "Alle soorten"), *audited_record_types()]
+    form.validate()
+    flt = logbook.log_filter(form)
+    page = db.paginate(log_query(flt), page=page_number(), per_page=50, error_out=False)
     return render_template(
-        "crm/admin/audit.html", page=page, actions=ACTION_LABELS, action=action
-    )
+        "crm/admin/audit.html", form=form, page=page, filtered=flt.active,
+        records=logbook.describe(page.items), subject=logbook.subject(flt),
+        record_filter=flt.record_type and flt.record_id is not None,
+    ), 422 if form.errors else 200
