@@ -36,8 +36,9 @@ def register_instruments(registry: Registry) -> None:
         ("samenwerkingsafspraken", _agreement_refs),
     ):
         registry.add_phase_records(PhaseRecords(kind, query))
+    # The desk reads the calendar too: a moment in a family's life is a moment to refer.
     registry.add_panel(StartPanel("aanhaakkalender", "collaboration/panels/calendar.html",
-                                  roles.STAFF, _calendar_panel, order=20))
+                                  roles.ALL_STAFF, _calendar_panel, order=20))
     registry.add_panel(StartPanel("reflectie", "collaboration/panels/reflection.html",
                                   roles.STAFF, _reflection_panel, order=21))
     registry.add_demo_seeder(seed_demo)

@@ -74,6 +74,7 @@ def register(registry: Registry) -> None:
     )
     network.register(registry)
     registry.add_panel(
-        StartPanel("admin", "crm/panels/admin.html", roles.ADMINS, _admin_panel, order=90)
+        # first on the admin's start page, above the desk form
+        StartPanel("admin", "crm/panels/admin.html", roles.ADMINS, _admin_panel, order=1),
     )
     referrals.register(registry)

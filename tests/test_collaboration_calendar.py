@@ -320,3 +320,15 @@ def test_feed_of_a_disabled_user_stops(client, login_as, db):
     db.session.get(User, user_id).active = False
     db.session.commit()
     assert client.get(url).status_code == 404
+
+
+def test_the_desk_sees_this_and_next_month_of_the_calendar(client, login_as):
+    login_as("frontoffice")
+    page = client.get("/").get_data(as_text=True)
+    assert "Aanhaakkalender: deze maand en volgende maand" in page
+
+
+def test_the_admin_start_page_begins_with_beheer(client, login_as):
+    login_as("admin")
+    page = client.get("/").get_data(as_text=True)
+    assert page.index('id="panel-admin"') < page.index('id="panel-referral"')
