@@ -5,6 +5,7 @@ No request objects here; functions only ``flush()``, the view commits.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Set
 from dataclasses import dataclass
 from datetime import datetime
@@ -207,9 +208,16 @@ class PhaseChange:
         return bool(self.added or self.removed or self.status or self.answer_changed)
 
 
+def shown_state(status: str | None, answer: str | None) -> str:
+    """A short mark of the status and answer a page showed, sent back with the form: so a
+    save can tell whether the user changed them or only ticked steps."""
+    text = f"{status or NOT_STARTED}\n{(answer or '').strip()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
 def save_phase(
     theme: Theme, phase: Phase, status: str, answer: str | None, version, account,
-    ticked: Set[int] = frozenset(), shown: Set[int] = frozenset(),
+    ticked: Set[int] = frozenset(), shown: Set[int] = frozenset(), shown_mark: str | None = None,
 ) -> PhaseChange:
     """Store what the phase page sends in one go: the ticked steps, the status and the answer.
 
@@ -217,7 +225,9 @@ def save_phase(
     sent (``ticked``) is applied, so two people ticking different steps are both kept.
     Status and answer: the version check (``version``, from the form) guards them, but only
     when this save changes them; ticking a step on a page shown before a colleague's save is
-    no conflict. "Niet begonnen" with a ticked step or an answer is stored as "Bezig";
+    no conflict: when the status and answer sent are those the page showed (``shown_mark``,
+    see ``shown_state``), the stored ones stay, also a colleague's newer ones.
+    "Niet begonnen" with a ticked step or an answer is stored as "Bezig";
     "Afgerond" with neither is refused (``RuleError`` on ``status``). Nothing is stored when
     an error is raised. Flush only.
     """
@@ -229,15 +239,19 @@ def save_phase(
     to_remove = sorted(n for n in set(shown) - set(ticked) if n in existing)
     done_after = (set(existing) | set(to_add)) - set(to_remove)
     answer = (answer or "").strip() or None
+    stored_status = record.status if record else NOT_STARTED
+    stored_answer = record.answer if record else None
+    changed_here = shown_mark is None or shown_state(status, answer) != shown_mark
+    if not changed_here:  # only steps were changed on this page: status and answer stay as stored
+        status, answer = stored_status, stored_answer
     kept_in_progress = status == NOT_STARTED and bool(done_after or answer)
     if kept_in_progress:
         status = IN_PROGRESS
     if status == DONE and not done_after and not answer:
         raise errors.RuleError(DONE_TOO_EARLY, field="status")
-    stored_status = record.status if record else NOT_STARTED
-    stored_answer = record.answer if record else None
     if (status, answer) != (stored_status, stored_answer):
-        check_version(record, version)
+        if changed_here:
+            check_version(record, version)
         if record is None:
             record = PhaseProgress(theme=theme.value, phase=phase.value)
             db.session.add(record)

@@ -114,8 +114,12 @@ def _phase_page(theme: Theme, phase: Phase, form: PhaseForm | None = None, ticke
     records, hidden = phase_page.records(guide_phase)
     phases = list(Phase)
     index = phases.index(phase)
+    # What status and answer this page showed (after a refused save: what the user's page showed).
+    shown_mark = request.form.get("getoond-staat") if request.method == "POST" else \
+        services.shown_state(record.status if record else None, record.answer if record else None)
     return render_template(
         "content/phase.html",
+        shown_mark=shown_mark,
         theme=theme,
         phase=phase,
         guide_phase=guide_phase,
@@ -161,7 +165,9 @@ def _saved_message(theme: Theme, phase: Phase, change: services.PhaseChange) -> 
     if change.removed:
         parts.append(nl_count(change.removed, "stap niet meer afgevinkt", "stappen niet meer afgevinkt"))
     if change.status:
-        parts.append(f"status {STATUS_LABELS[change.status]}")
+        why = " (er is al een stap afgevinkt of een antwoord)" if kept else ""
+        parts.append(f"status {STATUS_LABELS[change.status]}{why}")
+        kept = ""  # said in the list already
     if change.answer_changed:
         parts.append("antwoord bijgewerkt")
     return f"De fase {phase.label} van {theme.label} is opgeslagen: {', '.join(parts)}.{kept}", "success"
@@ -179,7 +185,7 @@ def save_phase(guide_theme: str, guide_phase: str):
         try:
             change, ok = save_form(form, lambda: services.save_phase(
                 theme, phase, form.status.data, form.answer.data, form.version.data, current_account(),
-                ticked=ticked, shown=shown,
+                ticked=ticked, shown=shown, shown_mark=request.form.get("getoond-staat"),
             ))
         except IntegrityError:
             # Someone else ticked the same step, or started this phase, at the same moment.

@@ -194,9 +194,10 @@ def test_ticking_a_step_and_writing_the_answer_are_saved_together(app, client, s
     record = _progress(app)
     assert record.answer == "Het woordweb is af." and record.status == IN_PROGRESS
     page = client.get(response.headers["Location"]).get_data(as_text=True)
+    # "Niet begonnen" was chosen: the status said once, with why it is Bezig
     assert ("De fase Oriëntatie van Samenwerken intern en extern is opgeslagen: 1 stap afgevinkt, "
-            "status Bezig, antwoord bijgewerkt.") in page
-    assert "De status is Bezig, omdat er al een stap is afgevinkt of een antwoord is." in page
+            "status Bezig (er is al een stap afgevinkt of een antwoord), antwoord bijgewerkt.") in page
+    assert "De status is Bezig, omdat" not in page  # not a second time
     # review step B: tick step 2 and change the answer in one go
     response = client.post(f"{PHASE_URL}/opslaan", data={
         "getoond": "1", "stap": ["1", "2"], "status": IN_PROGRESS, "answer": "Ook de aanhaakkalender.",
@@ -241,6 +242,25 @@ def test_a_stale_answer_refuses_the_whole_save_and_keeps_what_the_user_did(app, 
     assert _checked(page) == [2]  # the user's own changes, on top of what is stored now
     assert re.findall(r'name="getoond" value="(\d+)"', page) == ["1"]
     assert _ticked(app) == [1] and _progress(app).answer == "Van een collega"
+
+
+def test_ticking_on_a_page_shown_before_a_colleagues_answer_keeps_both(app, client, specialist):
+    """A colleague saved a new answer while my page was open; I only tick a step."""
+    from content.services import shown_state
+
+    client.post(f"{PHASE_URL}/opslaan", data={"stap": "1", "status": IN_PROGRESS, "answer": "Eerste",
+                                              "version": ""})
+    old = _progress(app).version
+    mine = shown_state(IN_PROGRESS, "Eerste")  # what my page showed
+    page = client.get(PHASE_URL).get_data(as_text=True)
+    assert f'name="getoond-staat" value="{mine}"' in page
+    client.post(f"{PHASE_URL}/opslaan", data={"getoond": "1", "stap": "1", "status": IN_PROGRESS,
+                                              "answer": "Van een collega", "version": str(old)})
+    response = client.post(f"{PHASE_URL}/opslaan", data={
+        "getoond": "1", "stap": ["1", "2"], "status": IN_PROGRESS, "answer": "Eerste", "version": str(old),
+        "getoond-staat": mine})
+    assert response.status_code == 302
+    assert _ticked(app) == [1, 2] and _progress(app).answer == "Van een collega"
 
 
 def test_ticking_on_a_page_shown_before_a_colleagues_tick_is_no_conflict(app, client, specialist):
