@@ -454,3 +454,18 @@ def test_the_users_table_becomes_cards_on_a_phone(app, client, login_as):
     for label in ("Naam", "E-mailadres", "Rol", "Vestiging", "Status"):
         assert f'data-label="{label}"' in page
     assert PASSWORD not in page
+
+
+def test_the_log_names_a_changed_setting_and_both_values(app, client, login_as):
+    from crm.admin.services import set_setting
+    from crm.audit import AuditEntry
+
+    login_as("admin")
+    with app.app_context():
+        db = app.extensions["crm"].db
+        set_setting("referral_retention_months", 18)
+        db.session.commit()
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.record_type == "crm_setting")).one()
+        assert entry.fields == ["Bewaartermijn verwijzingen (maanden): 24 → 18"]
+    page = client.get("/beheer/logboek").get_data(as_text=True)
+    assert "Bewaartermijn verwijzingen (maanden): 24 → 18" in page

@@ -8,6 +8,7 @@ import unicodedata
 from sqlalchemy import func, select
 
 from crm.admin.models import Branch, Choice, Setting
+from crm.audit import record_event
 from crm.db import db
 from crm.errors import RuleError
 from crm.registry import current_registry
@@ -196,9 +197,14 @@ def set_setting(key: str, value: int) -> None:
     spec = current_registry().settings[key]
     if not spec.minimum <= value <= spec.maximum:
         raise AdminError(f"Kies een getal van {spec.minimum} tot en met {spec.maximum}.", key)
+    before = get_setting(key)
     row = db.session.get(Setting, key)
     if row is None:
         db.session.add(Setting(key=key, value=value))
     else:
         row.value = value
     db.session.flush()
+    if value != before:
+        # The log names the setting and both values (a setting holds no personal data):
+        # "who lowered the retention, and from what?" must be answerable.
+        record_event("update", Setting.__tablename__, fields=[f"{spec.label}: {before} → {value}"])
