@@ -119,21 +119,26 @@ def test_xlsx_people_import_links_organisation(app, client, login_as):
     login_as("specialist")
     with app.app_context():
         db_proxy.session.add(Partner(name="Gemeente Rivierstad", kind="gemeente", status="actief"))
+        db_proxy.session.add(Partner(name="Kinderopvang Ukkie", kind="kinderopvang", status="actief"))
         db_proxy.session.commit()
     wb = Workbook()
     ws = wb.active
     ws.append(["Naam", "E-mail", "Organisatie", "Functie", "Positie", "Domeinen", "Invloed", "Belang"])
     ws.append(["Peter van Dijk", "p@raad.example", "Gemeente Rivierstad", "Raadslid", "Raadslid",
                "onderwijs, VVE", 4, 2])
+    ws.append(["Lotte Smit", "l@ukkie.example", "Kinderopvang Ukkie", "Leidster", "", "", "", ""])
     buffer = io.BytesIO()
     wb.save(buffer)
     html = upload(client, buffer.getvalue(), "personen.xlsx", "personen").get_data(as_text=True)
-    assert "Alles importeren (1 rijen)" in html or "Alles importeren (1 rij" in html
+    assert "Alles importeren (2 rijen)" in html
     client.post("/import/bevestigen", data={"token": token_of(html), "kind": "personen"})
     with app.app_context():
-        person = db_proxy.session.scalar(select(Contact))
+        person = db_proxy.session.scalar(select(Contact).where(Contact.name == "Peter van Dijk"))
         assert person.position == "raadslid" and person.domains == ["onderwijs", "vve"]
         assert person.influence == 4 and person.affiliations[0].function == "Raadslid"
+        # in the Wegwijzer: the municipality's people under Profilering, a partner's under Samenwerken
+        assert person.theme == "profilering"
+        assert db_proxy.session.scalar(select(Contact.theme).where(Contact.name == "Lotte Smit")) == "samenwerken"
 
 
 def test_xlsx_with_formula_is_refused(app, client, login_as):

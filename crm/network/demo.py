@@ -133,7 +133,8 @@ def seed_network_demo() -> None:
         if contact is None:
             contact = Contact(name=name, email=email, phone=phone, position=position, domains=domains,
                               influence=influence, interest=interest, warmth=warmth, knowledge=knowledge,
-                              hook=hook, known_by="Sanne de Vries")
+                              hook=hook, known_by="Sanne de Vries",
+                              theme=Contact.theme_for(partners[org].kind).value)
             contact.affiliations.append(Affiliation(partner=partners[org], function=function))
             db.session.add(contact)
         people[name] = contact

@@ -95,6 +95,13 @@ class Contact(PhaseMixin, VersionedMixin, TimestampMixin, Base):
     default_theme = Theme.PROFILING
     default_phase = Phase.ORIENTATION
 
+    @staticmethod
+    def theme_for(partner_kind: str | None) -> Theme:
+        """Where a new person of an organisation belongs in the Wegwijzer: people of the
+        municipality in Profilering, people of partners in Samenwerken (used where the person
+        is made without the form: import and demo data; the form lets the user choose)."""
+        return Theme.PROFILING if partner_kind in (None, MUNICIPALITY_KIND) else Theme.COLLABORATION
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
     email: Mapped[str | None] = mapped_column(String(254), index=True)

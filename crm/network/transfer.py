@@ -265,11 +265,14 @@ def apply(preview: Preview, actions: dict[int, str], actor_id: int | None) -> tu
     else:
         ids = [r.duplicate_id for r in preview.rows if r.duplicate_id]
         existing = {c.id: c for c in db.session.scalars(select(Contact).where(Contact.id.in_(ids)))}
+        linked = {r.values.get("partner_id") for r in preview.rows} - {None}
+        kinds = dict(db.session.execute(select(Partner.id, Partner.kind).where(Partner.id.in_(linked))).all())
         for row in preview.rows:
             v = row.values
             target = _merge_target(existing, row, actions)
             if target is None:
-                target = Contact(name=v["name"], domains=[])
+                target = Contact(name=v["name"], domains=[],
+                                 theme=Contact.theme_for(kinds.get(v.get("partner_id"))).value)
                 db.session.add(target)
                 created += 1
             else:
