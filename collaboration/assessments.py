@@ -16,8 +16,9 @@ from collaboration.models import (
     AssessmentCriterion,
     AssessmentScore,
 )
-from collaboration.services import CollaborationError, get_partner, refuse_twin
+from collaboration.services import CollaborationError, get_partner
 from crm.db import db
+from crm.errors import refuse_twin
 from crm.network.models import STATUS_LABELS, Partner, PartnerStatusChange
 
 #: Default criteria, written for this product from the guide's three headings.

@@ -21,10 +21,11 @@ from collaboration.models import (
     HookMoment,
     age_label,
 )
-from collaboration.services import CollaborationError, partners_by_ids, refuse_twin
+from collaboration.services import CollaborationError, partners_by_ids
 from crm.auth.models import User
 from crm.charts import new_figure, to_svg
 from crm.db import db, utcnow
+from crm.errors import refuse_twin
 from crm.network.models import Partner
 from crm.web import MONTHS_NL, local_today
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from collaboration.models import Agreement, Assessment, HookMoment, StrengthAnalysis
 from crm.db import db
-from crm.errors import ALREADY_SAVED, AlreadySaved, RuleError, check_version, refuse_twin  # noqa: F401
+from crm.errors import RuleError, check_version, refuse_twin
 from crm.network.models import Partner
 
-__all__ = ["AlreadySaved", "CollaborationError", "check_version"]  # check_version: for the views
+__all__ = ["CollaborationError", "check_version"]  # check_version: for the views
 
 
 class CollaborationError(RuleError):

@@ -469,3 +469,20 @@ def test_the_log_names_a_changed_setting_and_both_values(app, client, login_as):
         assert entry.fields == ["Bewaartermijn verwijzingen (maanden): 24 → 18"]
     page = client.get("/beheer/logboek").get_data(as_text=True)
     assert "Bewaartermijn verwijzingen (maanden): 24 → 18" in page
+
+
+def test_switching_off_sent_twice_does_not_switch_the_account_back_on(app, client, login_as):
+    from crm.auth.models import User
+    from tests.fixtures.users import make_user
+
+    login_as("admin")
+    with app.app_context():
+        uid = make_user("specialist").id
+    for _ in range(2):  # the confirmation sent again (Back, or a colleague did it already)
+        client.post(f"/beheer/gebruikers/{uid}/actief", data={"actief": "0", "confirm": "ja"})
+    with app.app_context():
+        assert app.extensions["crm"].db.session.get(User, uid).active is False
+    client.post(f"/beheer/gebruikers/{uid}/actief?actief=1")
+    client.post(f"/beheer/gebruikers/{uid}/actief?actief=1")
+    with app.app_context():
+        assert app.extensions["crm"].db.session.get(User, uid).active is True

@@ -61,6 +61,17 @@ def test_a_photo_loses_its_gps_position_camera_and_maker(app_ctx):
     info.add_text("Author", "Anna de Fotograaf")
     Image.new("RGB", (8, 8)).save(png, format="PNG", pnginfo=info)
     assert b"Anna de Fotograaf" not in evidence.check_image(png.getvalue()).data
+    # comments in a JPEG and in a still or moving GIF go too
+    commented = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(commented, format="JPEG", comment=b"Anna de Fotograaf")
+    assert b"Anna de Fotograaf" not in evidence.check_image(commented.getvalue()).data
+    frames = [Image.new("P", (8, 8), i) for i in range(3)]
+    for moving in (False, True):
+        gif = io.BytesIO()
+        frames[0].save(gif, format="GIF", save_all=moving, append_images=frames[1:] if moving else [],
+                       comment=b"Anna de Fotograaf")
+        assert b"Anna de Fotograaf" in gif.getvalue()
+        assert b"Anna de Fotograaf" not in evidence.check_image(gif.getvalue()).data
 
 
 def test_check_version():

@@ -583,3 +583,13 @@ def test_a_contact_moment_sent_twice_is_stored_once(app, client, login_as):
     assert first.status_code == 302 and "Dit was al opgeslagen" in second.get_data(as_text=True)
     assert count(app, Interaction) == 1
     assert second.request.path == first.headers["Location"].split("?")[0]
+
+
+def test_the_same_call_with_another_partner_is_another_moment(app, client, login_as):
+    login_as("specialist")
+    first, other = make_partner(app), make_partner(app, name="Welzijn Noord")
+    form = {"kind": "telefoon", "occurred_on": "2026-03-05", "summary": "Nieuwsbrief besproken",
+            "theme": "samenwerken", "phase": "implementation"}
+    assert client.post("/contactmomenten/nieuw", data={**form, "partner_ids": [str(first)]}).status_code == 302
+    assert client.post("/contactmomenten/nieuw", data={**form, "partner_ids": [str(other)]}).status_code == 302
+    assert count(app, Interaction) == 2

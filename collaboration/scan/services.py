@@ -27,9 +27,8 @@ from collaboration.scan.models import (
     ScanResponse,
     ScanRound,
 )
-from collaboration.services import refuse_twin
 from crm.db import db, utcnow
-from crm.errors import RuleError, StaleRecord, check_version
+from crm.errors import RuleError, StaleRecord, check_version, refuse_twin
 from crm.network.models import Partner
 from crm.web import local_today, local_tz
 

@@ -180,9 +180,12 @@ def admin_user_disable(user_id: int):
 @own_accounts_only
 def admin_user_toggle(user_id: int):
     user = _get_user(user_id)
+    # The page says what it wants ("actief" 0 or 1): sent again, or after another admin did
+    # the same, it does not switch the account back. Without it: the other state.
+    wanted = {"0": False, "1": True}.get(request.values.get("actief", ""), not user.active)
     try:
         account = accounts.current_account()
-        accounts.set_active(user, not user.active, account.id if account else None)
+        accounts.set_active(user, wanted, account.id if account else None)
     except accounts.AccountError as exc:
         db.session.rollback()
         flash(str(exc), "error")

@@ -162,8 +162,7 @@ def wrong_current_password(user: User, current: str, ip: str) -> str | None:
     someone at a desk left logged in cannot try passwords here instead. The caller commits
     (the failed attempt must stay, also when nothing else is saved)."""
     account_key, ip_key = _key(normalise_email(user.email)), _key(ip or "?")
-    if _recent_failures(LoginAttempt.account_key == account_key, LoginAttempt.ip_key == ip_key) \
-            >= current_app.config["CRM_LOGIN_MAX_FAILURES"]:
+    if _throttled(account_key, ip_key):
         record_event("login_throttled", "crm_user", user.id)
         return THROTTLED_MESSAGE
     if user.password_hash and check_password_hash(user.password_hash, current):
@@ -199,6 +198,20 @@ def _recent_failures(*conditions) -> int:
     )
 
 
+def _throttled(account_key: str, ip_key: str) -> bool:
+    """Whether a password for this account from this address may not be tried now: the
+    account is closed for the address that guessed wrong (not for its owner elsewhere), an
+    address for all accounts after more failures, and an account for everyone only after
+    many failures from many addresses. Failures are in the database: one limit for all workers."""
+    cfg = current_app.config
+    account, address = LoginAttempt.account_key == account_key, LoginAttempt.ip_key == ip_key
+    return (
+        _recent_failures(account, address) >= cfg["CRM_LOGIN_MAX_FAILURES"]
+        or _recent_failures(address) >= cfg["CRM_LOGIN_IP_MAX_FAILURES"]
+        or _recent_failures(account) >= cfg["CRM_LOGIN_ACCOUNT_MAX_FAILURES"]
+    )
+
+
 @cache
 def _dummy_hash(method: str) -> str:
     """A hash to check a password against when the e-mail is unknown, so that an unknown
@@ -207,21 +220,10 @@ def _dummy_hash(method: str) -> str:
 
 
 def authenticate(email: str, password: str, ip: str) -> User | None:
-    """Check the credentials. Throttled attempts raise ``LoginThrottled``.
-
-    Failures are stored in the database, so the limit holds across all workers. An account
-    is closed for guesses from the address that guessed wrong (not for its owner elsewhere),
-    an address for all accounts after more failures, and an account for everyone only after
-    many failures from many addresses.
-    """
+    """Check the credentials. Throttled attempts (``_throttled``) raise ``LoginThrottled``."""
     account_key, ip_key = _key(normalise_email(email)), _key(ip or "?")
     cfg = current_app.config
-    account, address = LoginAttempt.account_key == account_key, LoginAttempt.ip_key == ip_key
-    if (
-        _recent_failures(account, address) >= cfg["CRM_LOGIN_MAX_FAILURES"]
-        or _recent_failures(address) >= cfg["CRM_LOGIN_IP_MAX_FAILURES"]
-        or _recent_failures(account) >= cfg["CRM_LOGIN_ACCOUNT_MAX_FAILURES"]
-    ):
+    if _throttled(account_key, ip_key):
         record_event("login_throttled", "crm_user")
         raise LoginThrottled
     user = find_user_by_email(email)
@@ -233,7 +235,8 @@ def authenticate(email: str, password: str, ip: str) -> User | None:
         record_event("login_failed", "crm_user", user.id if user else None)
         return None
     # The owner's own slips are forgiven; guesses from elsewhere keep counting.
-    db.session.execute(delete(LoginAttempt).where(account, address))
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.account_key == account_key,
+                                                  LoginAttempt.ip_key == ip_key))
     user.last_login_at = utcnow()
     return user
 

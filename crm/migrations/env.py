@@ -65,6 +65,13 @@ def run_migrations_online():
             context.configure(connection=connection, **options)
             with context.begin_transaction():
                 context.run_migrations()
+                if sqlite:  # with the checks off, check the result before it is committed
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(
+                            f"Na de migratie verwijzen {len(broken)} rijen naar iets dat niet bestaat "
+                            f"(eerste: {tuple(broken[0])}). Zet de back-up van vóór de update terug "
+                            "en meld dit.")
         finally:
             if sqlite:
                 connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")

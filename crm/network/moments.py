@@ -65,8 +65,11 @@ def save_interaction(interaction: Interaction | None, data: InteractionData, act
                            "follow_up_due")
     if interaction is None:
         # The same moment sent twice (a page sent again, a slow line): the first one stands.
+        people, organisations = set(data.contact_ids or []), set(data.partner_ids or [])
         refuse_twin(Interaction, actor_id, {"kind": data.kind, "occurred_on": data.occurred_on,
-                                            "summary": clean(data.summary)}, owner="owner_id")
+                                            "summary": clean(data.summary)}, owner="owner_id",
+                    same=lambda r: ({c.id for c in r.contacts}, {p.id for p in r.partners})
+                    == (people, organisations))  # the same call with another partner is another moment
         interaction = Interaction(owner_id=actor_id)
         db.session.add(interaction)
     else:

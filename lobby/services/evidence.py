@@ -276,10 +276,17 @@ def without_metadata(data: bytes, fmt: str) -> tuple[bytes, int, int]:
         frames = getattr(img, "n_frames", 1)
         out = io.BytesIO()
         if fmt == "GIF" and frames > 1:  # an animation keeps its frames, not its comments
-            img.save(out, "GIF", save_all=True, loop=img.info.get("loop", 0),
-                     duration=img.info.get("duration", 100))
+            loop, duration = img.info.get("loop", 0), img.info.get("duration", 100)
+            img.info.clear()  # a GIF comment is written back from here
+            img.save(out, "GIF", save_all=True, loop=loop, duration=duration, comment=b"")
             return out.getvalue(), img.width, img.height
         upright = ImageOps.exif_transpose(img)
+        # Only the pixels go along: Pillow writes a JPEG or GIF comment (and more) back from
+        # ``info``. The colour profile is no personal data and keeps the colours right.
+        icc = upright.info.get("icc_profile")
+        upright.info.clear()
+        if icc:
+            upright.info["icc_profile"] = icc
         if fmt == "JPEG":
             upright.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
         elif fmt == "WEBP":
@@ -336,7 +343,7 @@ def create_evidence(data: EvidenceData, image_bytes: bytes | None = None) -> Evi
     image = check_image(image_bytes) if image_bytes is not None else None
     if data.kind == "foto" and image is None:
         raise LobbyError("Kies een foto om te uploaden.", "image")
-    refuse_twin(Evidence, None, {"kind": data.kind, "title": clean_line(data.title),
+    refuse_twin(Evidence, None, {"kind": data.kind, "title": clean_line(data.title), "text": clean(data.text),
                                  "occurred_on": data.occurred_on})  # sent twice: the first stands
     evidence = Evidence()
     _apply_evidence(evidence, data)
