@@ -356,7 +356,8 @@ def audited_record_types() -> list[tuple[str, str]]:
     """(table, Dutch label) of every kind of record whose changes are logged, by label: the
     choices of the log's filter."""
     kinds = {m.local_table.name: label for m in Base.registry.mappers
-             if getattr(m.class_, "__audit__", True) and (label := getattr(m.class_, "label_nl", None))}
+             if (getattr(m.class_, "__audit__", True) or getattr(m.class_, "__audit_own__", False))
+             and (label := getattr(m.class_, "label_nl", None))}
     return sorted(kinds.items(), key=lambda kind: kind[1].lower())
 
 

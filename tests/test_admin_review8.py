@@ -486,3 +486,10 @@ def test_switching_off_sent_twice_does_not_switch_the_account_back_on(app, clien
     client.post(f"/beheer/gebruikers/{uid}/actief?actief=1")
     with app.app_context():
         assert app.extensions["crm"].db.session.get(User, uid).active is True
+
+
+def test_the_log_filter_offers_settings(app):
+    from crm.audit import audited_record_types
+
+    with app.app_context():
+        assert ("crm_setting", "instelling") in audited_record_types()

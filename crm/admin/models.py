@@ -43,6 +43,7 @@ class Choice(Base):
 class Setting(Base):
     __tablename__ = "crm_setting"
     __audit__ = False  # set_setting logs the change itself, with the setting's name and values
+    __audit_own__ = True  # ... so the log's filter still offers it
     label_nl = "instelling"
     field_labels_nl = {
         "key": "instelling", "value": "waarde",
