@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from crm.db import Base, db, utcnow
 from crm.network.models import Interaction
 from crm.network.moments import RETENTION_KEY as INTERACTION_RETENTION
+from crm.network.moments import interaction_cutoff
 from crm.permissions import may_open
 from crm.referrals.models import Referral
-from crm.referrals.services import month_key
 from crm.referrals.stats import RETENTION_KEY as REFERRAL_RETENTION
-from crm.referrals.stats import add_months, month_label
+from crm.referrals.stats import month_label, referral_cutoff
 from crm.registry import current_registry
 from crm.web import local_today, nl_date
 
@@ -149,7 +149,7 @@ class PurgePreview:
 def referrals_to_purge(retention: int) -> list[tuple[int, int]]:
     """What ``purge_referrals`` rolls into monthly totals and deletes: the same cut-off (whole
     months), one GROUP BY on the month index."""
-    cutoff = add_months(month_key(utcnow()), -retention)
+    cutoff = referral_cutoff(utcnow(), retention)
     rows = db.session.execute(select(Referral.month, func.count()).where(Referral.month < cutoff)
                               .group_by(Referral.month).order_by(Referral.month))
     return [(month, int(n)) for month, n in rows]
@@ -157,9 +157,7 @@ def referrals_to_purge(retention: int) -> list[tuple[int, int]]:
 
 def interactions_to_purge(retention: int) -> list[tuple[int, int]]:
     """What ``purge_interactions`` deletes: contact moments before its cut-off day."""
-    # The cut-off of ``purge_interactions``, which does not offer it on its own (a test
-    # checks both count the same).
-    cutoff = (utcnow() - timedelta(days=round(retention * 30.44))).date()
+    cutoff = interaction_cutoff(utcnow(), retention)
     day = Interaction.occurred_on
     year, month = func.extract("year", day), func.extract("month", day)
     rows = db.session.execute(select(year, month, func.count()).where(day < cutoff)

@@ -203,9 +203,14 @@ def directory_query(q: str | None = None, kind: str | None = None) -> Select:
 RETENTION_KEY = "interaction_retention_months"
 
 
+def interaction_cutoff(now: datetime, months: int) -> date:
+    """Contact moments before this day are older than ``months`` months (the purge's line)."""
+    return (now - timedelta(days=round(months * 30.44))).date()
+
+
 def purge_interactions(now: datetime, months: int) -> int:
     """Delete contact moments that happened more than ``months`` months before ``now``."""
-    cutoff = (now - timedelta(days=round(months * 30.44))).date()
+    cutoff = interaction_cutoff(now, months)
     ids = select(Interaction.id).where(Interaction.occurred_on < cutoff)
     db.session.execute(delete(interaction_contacts).where(interaction_contacts.c.interaction_id.in_(ids)))
     db.session.execute(delete(interaction_partners).where(interaction_partners.c.interaction_id.in_(ids)))

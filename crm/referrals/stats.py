@@ -352,6 +352,11 @@ def is_purged(month: int) -> bool:
         is not None
 
 
+def referral_cutoff(now: datetime, months: int) -> int:
+    """The first month (YYYYMM) whose referrals stay; older months are purged whole."""
+    return add_months(month_key(now), -months)
+
+
 def purge_referrals(now: datetime) -> str:
     """Roll referrals of months past the retention into monthly totals, then delete them;
     then cache the counts of closed months (see ``refresh_month_cache``).
@@ -361,7 +366,7 @@ def purge_referrals(now: datetime) -> str:
     transaction of the caller. Running it again finds nothing left to do (idempotent).
     """
     months = get_setting(RETENTION_KEY)
-    cutoff = add_months(month_key(now), -months)
+    cutoff = referral_cutoff(now, months)
     live = [getattr(Referral, d) for d in ROLLUP_DIMS]
     groups = list(db.session.execute(
         select(*live, func.count()).where(Referral.month < cutoff).group_by(*live)
