@@ -24,7 +24,7 @@ from collaboration.models import (
     MIN_AGE_MONTHS,
     MOMENT_KINDS,
 )
-from crm.forms import BaseForm, VersionedForm, chosen, max_length, required
+from crm.forms import BaseForm, ConfirmForm, VersionedForm, chosen, max_length, required
 from crm.guide import PHASE_CHOICES
 
 DATE_MESSAGE = "Vul een geldige datum in, zoals 25-11-2026."
@@ -238,10 +238,8 @@ class AgreementForm(DateMessages, VersionedForm):
             raise ValidationError("Vul de datum van het document in.")
 
 
-class DeleteForm(BaseForm):
-    """The confirmation step of a delete: the "Ja, verwijderen" button sends ``confirm``."""
-
-    confirm = StringField()  # sent by the button; not rendered as a field
+class DeleteForm(ConfirmForm):
+    """The confirmation step of a delete ("Ja, verwijderen")."""
 
 
 class RoundDeleteForm(DeleteForm):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import ValidationError
 
 from content.guide import ANSWER_MAX
 from content.models import STATUSES
-from crm.forms import BaseForm, VersionedForm, chosen
+from crm.forms import BaseForm, ConfirmForm, VersionedForm, chosen
 
 
 def answer_length(_form, field) -> None:
@@ -44,9 +44,8 @@ class SnapshotForm(BaseForm):
     submit = SubmitField("Jaarevaluatie vastleggen")
 
 
-class ReplaceSnapshotForm(BaseForm):
-    """The question before this year's evaluation is replaced."""
+class ReplaceSnapshotForm(ConfirmForm):
+    """The question before this year's evaluation is replaced ("Ja, vervangen")."""
 
-    confirm = StringField()  # sent by the "Ja, vervangen" button; not rendered as a field
     #: When the snapshot the page asks about was taken (a colleague may replace it meanwhile).
     replaces = HiddenField()

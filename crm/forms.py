@@ -127,6 +127,13 @@ class BaseForm(FlaskForm):
         return super().hidden_tag(*fields) + token.format(generate_csrf())
 
 
+class ConfirmForm(BaseForm):
+    """The second step of a change that needs a "yes" first, or of a delete: the button sends
+    ``confirm`` (``crm.web.confirmed``). A package adds the ticks for what goes along."""
+
+    confirm = StringField()  # sent by the button; not rendered as a field
+
+
 class VersionedForm(BaseForm):
     """A form for a record with optimistic locking: it carries the version it was shown with."""
 

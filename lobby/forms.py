@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from crm.forms import BaseForm, VersionedForm, max_length, optional, required
+from crm.forms import BaseForm, ConfirmForm, VersionedForm, max_length, optional, required
 from crm.guide import PHASE_CHOICES
 from lobby.models.evidence import EVIDENCE_KINDS, MATERIAL_KINDS
 from lobby.models.municipality import FUNDAMENT_ITEMS, LIBRARY_ROLES, LOBBYPLAN_ITEMS
@@ -302,11 +302,8 @@ class AgreementForm(VersionedForm):  # the version counts when an afspraak is co
     submit = SubmitField("Afspraak toevoegen")
 
 
-class DeleteForm(BaseForm):
-    """The confirmation step of a delete: the button carries ``confirm``; a record with parts
-    that go along asks for a tick as well."""
-
-    confirm = StringField()  # sent by the button; not rendered as a field
+class DeleteForm(ConfirmForm):
+    """The confirmation step of a delete; a record with parts that go along asks for a tick."""
     with_actions = BooleanField("Ja, verwijder ook de acties van dit plan")
     with_contact_moment = BooleanField("Verwijder ook het contactmoment van dit gesprek")
 

@@ -100,10 +100,7 @@ class EmptyForm(BaseForm):
     submit = SubmitField("Bevestigen")
 
 
-class ConfirmForm(BaseForm):
-    """The second step of a change that needs a "yes" first (``crm.web.confirmed``)."""
 
-    confirm = StringField()  # sent by the button; not rendered as a field
 
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]

@@ -12,7 +12,6 @@ from crm.admin.forms import (
     ChoiceForm,
     ChoiceMoveForm,
     ChoiceRenameForm,
-    ConfirmForm,
     EmptyForm,
     LogFilterForm,
     PasswordResetForm,
@@ -26,6 +25,7 @@ from crm.auth.models import User
 from crm.blueprint import bp
 from crm.db import db
 from crm.errors import RuleError
+from crm.forms import ConfirmForm
 from crm.permissions import admin_only
 from crm.registry import current_registry
 from crm.roles import ADMIN, ROLE_LABELS
