@@ -100,9 +100,6 @@ class EmptyForm(BaseForm):
     submit = SubmitField("Bevestigen")
 
 
-
-
-
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
 
