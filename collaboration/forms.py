@@ -24,7 +24,7 @@ from collaboration.models import (
     MIN_AGE_MONTHS,
     MOMENT_KINDS,
 )
-from crm.forms import BaseForm, ConfirmForm, VersionedForm, chosen, max_length, required
+from crm.forms import DATE_FORMATS, BaseForm, ConfirmForm, VersionedForm, chosen, max_length, required
 from crm.guide import PHASE_CHOICES
 
 DATE_MESSAGE = "Vul een geldige datum in, zoals 25-11-2026."
@@ -47,7 +47,7 @@ class MultiCheckboxField(SelectMultipleField):
 def date_field(label: str, *validators, description: str = ""):
     # Shown with the short_field macro (templates/collaboration/_fields.html).
     return DateField(label, validators=list(validators) or [Optional()], description=description,
-                     format=["%Y-%m-%d", "%d-%m-%Y"])
+                     format=list(DATE_FORMATS))
 
 
 class WholeNumberField(IntegerField):

@@ -47,6 +47,9 @@ PLAIN_MESSAGES = {
     "Not a valid decimal value.": "Vul een getal in, zoals 12,5.",
     "Not a valid float value.": "Vul een getal in, zoals 12,5.",
 }
+#: What a date field takes: what a date picker sends (2026-11-25), or typed as 25-11-2026 where
+#: the browser shows a plain text box.
+DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]  # a list: WTForms takes one format or a list
 #: Dates outside these years are typing errors (0001, 9999), never a real moment.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 

@@ -179,7 +179,9 @@ def page_number() -> int:
 def parse_date(text: str | None) -> date | None:
     """A date from an address: ``2026-12-03`` (what a date field sends) or ``3-12-2026``."""
     text = (text or "").strip()
-    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+    from crm.forms import DATE_FORMATS
+
+    for pattern in DATE_FORMATS:
         try:
             value = datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date, no time
         except ValueError:

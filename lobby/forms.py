@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from crm.forms import BaseForm, ConfirmForm, VersionedForm, max_length, optional, required
+from crm.forms import DATE_FORMATS, BaseForm, ConfirmForm, VersionedForm, max_length, optional, required
 from crm.guide import PHASE_CHOICES
 from lobby.models.evidence import EVIDENCE_KINDS, MATERIAL_KINDS
 from lobby.models.municipality import FUNDAMENT_ITEMS, LIBRARY_ROLES, LOBBYPLAN_ITEMS
@@ -39,7 +39,7 @@ def required_date(what: str):
 class NlDateField(DateField):
     """A date field with a plain Dutch message for input that is not a date; 2026-12-03 or 3-12-2026."""
 
-    def __init__(self, label=None, validators=None, format=("%Y-%m-%d", "%d-%m-%Y"), **kwargs):  # noqa: A002
+    def __init__(self, label=None, validators=None, format=DATE_FORMATS, **kwargs):  # noqa: A002
         super().__init__(label, validators, format=list(format), **kwargs)
 
     def process_formdata(self, valuelist):

@@ -19,7 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from collaboration.forms import DateMessages
 from collaboration.scan.invitations import FORM_INCOMPLETE, new_nonce, valid_nonce
 from collaboration.scan.models import ASPECTS, DONT_KNOW_LABEL, OPEN, SCORE_LABELS
-from crm.forms import BaseForm, VersionedForm, email_address, max_length, required
+from crm.forms import DATE_FORMATS, BaseForm, VersionedForm, email_address, max_length, required
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -43,9 +43,9 @@ class RoundForm(DateMessages, VersionedForm):
         description="De bibliotheek doet zelf altijd mee als partij.",
     )
     opens_on = DateField("Open vanaf", validators=[required("de openingsdatum")],
-                         format=["%Y-%m-%d", "%d-%m-%Y"])
+                         format=list(DATE_FORMATS))
     closes_on = DateField("Sluit na", validators=[required("de sluitingsdatum")],
-                          format=["%Y-%m-%d", "%d-%m-%Y"],
+                          format=list(DATE_FORMATS),
                           description="Tot en met deze dag kunnen partijen antwoorden. "
                                       "De links verlopen daarna.")
     partners_may_see_results = BooleanField("Partners mogen na het delen de gezamenlijke uitkomsten zien",

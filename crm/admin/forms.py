@@ -15,7 +15,7 @@ from wtforms.validators import NumberRange, ValidationError
 
 from crm.audit import ACTION_LABELS
 from crm.auth.services import password_problem
-from crm.forms import BaseForm, chosen, email_address, max_length, optional, required
+from crm.forms import DATE_FORMATS, BaseForm, chosen, email_address, max_length, optional, required
 from crm.permissions import MAX_ID
 from crm.roles import ROLE_CHOICES
 
@@ -98,9 +98,6 @@ class EmptyForm(BaseForm):
     """For buttons that only post (enable, disable, delete): carries the CSRF token."""
 
     submit = SubmitField("Bevestigen")
-
-
-DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
 
 class LogFilterForm(BaseForm):

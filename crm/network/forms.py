@@ -19,6 +19,7 @@ from wtforms.validators import URL, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
 from crm.forms import (
+    DATE_FORMATS,
     BaseForm,
     VersionedForm,
     chosen,
@@ -35,9 +36,6 @@ from crm.network.services import MAX_ID
 SCORE_CHOICES = [("", "Nog niet ingeschat")] + [(str(i), str(i)) for i in range(1, 6)]
 
 
-#: What a date field takes: what a date picker sends (2026-11-25), or typed as 25-11-2026 where
-#: the browser shows a plain text box.
-DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 #: How to choose more than one in a list, with the mouse and with the keyboard.
 MORE_THAN_ONE = ("Meer dan één kiezen: houd Ctrl (Mac: Cmd) ingedrukt en klik. Met het toetsenbord: "
                  "ga met de pijltjes naar een naam en druk op Ctrl + spatie.")
