@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from content import services
 from content.guide import get_guide
@@ -20,6 +20,7 @@ from content.models import DONE, IN_PROGRESS, NOT_STARTED, PhaseProgress, StepCh
 from crm.guide import Phase, Theme
 from crm.registry import PhaseRecords, RecordRef, current_registry
 from crm.web import local_tz
+from tests.test_content_tracker import _count, _progress, _session  # the same helpers
 
 BASE = "/wegwijzer"
 PHASE_URL = f"{BASE}/samenwerken/orientation"
@@ -28,24 +29,6 @@ PHASE_URL = f"{BASE}/samenwerken/orientation"
 #: as an instrument: the overview of a theme and the evaluation of the profilering. They are
 #: listed under "Ook in deze tool". Any other key must be a key of the guide data.
 PRODUCT_PAGES = {"profilering", "samenwerken", "evaluatie"}
-
-
-def _session(app):
-    return app.extensions["crm"].db.session
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return _session(app).scalar(select(func.count()).select_from(model))
-
-
-def _progress(app, theme="samenwerken", phase="orientation"):
-    with app.app_context():
-        record = _session(app).scalar(select(PhaseProgress).where(PhaseProgress.theme == theme,
-                                                                  PhaseProgress.phase == phase))
-        if record is not None:
-            _session(app).expunge(record)
-        return record
 
 
 def _ticked(app, theme="samenwerken", phase="orientation") -> list[int]:
