@@ -30,7 +30,7 @@ from collaboration.scan.models import (
 from crm.db import db, utcnow
 from crm.errors import RuleError, StaleRecord, check_version, refuse_twin
 from crm.network.models import Partner
-from crm.web import local_today, local_tz
+from crm.web import local_today, local_tz, nl_count
 
 QUESTIONNAIRE_FILE = Path(__file__).resolve().parent / "questionnaire.yaml"
 __all__ = ["ScanClosed", "ScanError", "check_version"]
@@ -251,7 +251,7 @@ def waiting_counts(round_: ScanRound) -> tuple[int, int]:
 
 
 def people(n: int) -> str:
-    return f"{n} {'persoon' if n == 1 else 'personen'}"
+    return nl_count(n, "persoon", "personen")
 
 
 def close_warning(round_: ScanRound) -> str:
