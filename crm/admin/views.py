@@ -24,7 +24,6 @@ from crm.auth import services as accounts
 from crm.auth.models import User
 from crm.blueprint import bp
 from crm.db import db
-from crm.errors import RuleError
 from crm.forms import ConfirmForm
 from crm.permissions import admin_only
 from crm.registry import current_registry
@@ -118,7 +117,10 @@ def admin_user_edit(user_id: int):
 
         demotes_self = own and user.role == ADMIN and form.role.data != ADMIN
         if demotes_self and not confirmed(ConfirmForm()):
-            if _allowed(form, update):  # ask only what the rules allow (not the last admin)
+            problem = accounts.role_change_problem(user, form.role.data)
+            if problem:  # ask only what the rules allow (not the last admin)
+                add_form_error(form, "role", problem)
+            else:
                 return _confirm_demotion(user, form)
         else:
             _, ok = save_form(form, update)
@@ -131,19 +133,6 @@ def admin_user_edit(user_id: int):
     return render_form(
         "crm/admin/user_form.html", form, user=user, own=own, password_form=PasswordResetForm(),
     )
-
-
-def _allowed(form, action) -> bool:
-    """Whether a service call passes its rules, without keeping anything (the rules are
-    checked by running it; then everything is rolled back). A refusal goes to the form."""
-    try:
-        action()
-    except RuleError as exc:
-        add_form_error(form, exc.field, str(exc))
-        return False
-    finally:
-        db.session.rollback()
-    return True
 
 
 def _confirm_demotion(user: User, form: UserEditForm):

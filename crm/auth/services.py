@@ -102,11 +102,19 @@ def create_user(
     return user, generated
 
 
-def update_user(user: User, name: str, role: str, branch_id: int | None) -> None:
+def role_change_problem(user: User, role: str) -> str | None:
+    """Why this user may not get this role (a Dutch sentence), or None; changes nothing."""
     if role not in USER_ROLES:
-        raise AccountError("Kies een rol: beheerder, specialist of frontoffice.", "role")
+        return "Kies een rol: beheerder, specialist of frontoffice."
     if user.role == "admin" and role != "admin" and _is_last_admin(user):
-        raise AccountError("Dit is de laatste actieve beheerder; die rol blijft nodig.", "role")
+        return "Dit is de laatste actieve beheerder; die rol blijft nodig."
+    return None
+
+
+def update_user(user: User, name: str, role: str, branch_id: int | None) -> None:
+    problem = role_change_problem(user, role)
+    if problem:
+        raise AccountError(problem, "role")
     user.name = name.strip()
     user.role = role
     user.branch_id = branch_id
