@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crm.db import as_utc, db
 from crm.errors import STALE_MESSAGE, RuleError
+from crm.forms import DATE_FORMATS
 
 MONTHS_NL = (
     "januari", "februari", "maart", "april", "mei", "juni",
@@ -179,8 +180,6 @@ def page_number() -> int:
 def parse_date(text: str | None) -> date | None:
     """A date from an address: ``2026-12-03`` (what a date field sends) or ``3-12-2026``."""
     text = (text or "").strip()
-    from crm.forms import DATE_FORMATS
-
     for pattern in DATE_FORMATS:
         try:
             value = datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date, no time

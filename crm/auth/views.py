@@ -12,7 +12,7 @@ from crm.permissions import all_staff, public
 from crm.web import add_form_error, redirect_next, render_form, save_form
 
 #: What a user whose password an admin set may still open before choosing their own.
-MUST_CHANGE_ALLOWED = frozenset({"crm.password_change", "crm.logout", "crm.static", "crm.login"})
+MUST_CHANGE_ALLOWED = frozenset({"crm.password_change", "crm.logout", "crm.login"})
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])

@@ -2,20 +2,19 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, url_for
+from flask import Blueprint, abort, flash
 
 from crm import web
 from crm.blueprint import TEMPLATES_DIR
 from crm.db import db
 from crm.errors import AlreadySaved
 from crm.web import local_today, nl_date
+from lobby import PERSONAL_TEXT_URLS
 
 bp = Blueprint("lobby", __name__, template_folder=TEMPLATES_DIR)
-#: A meeting or evidence sent twice goes to the one stored first (``crm.errors.refuse_twin``).
-bp.register_error_handler(AlreadySaved, web.already_saved_handler({
-    "Meeting": lambda r: url_for("lobby.meeting", meeting_id=r.id),
-    "Evidence": lambda r: url_for("lobby.evidence_edit", evidence_id=r.id),
-}))
+#: A meeting or evidence sent twice goes to the one stored first (``crm.errors.refuse_twin``),
+#: on the page the AVG page also links to.
+bp.register_error_handler(AlreadySaved, web.already_saved_handler(PERSONAL_TEXT_URLS))
 
 def get_or_404(model, record_id: int):
     record = db.session.get(model, record_id)
